@@ -1,0 +1,184 @@
+"""Read every annotation file of a repository into validated records.
+
+Each file is checked on its own (YAML safety, record model, file-level rules); all
+problems are collected, so one run reports everything that is wrong.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from . import layout
+from .codebook import Codebook
+from .models import CodersFile, Comparison, ComparisonsFile, SourceMeta, SourcesFile, case_model
+from .problems import Problem
+from .records import line_of, validate
+from .yamlsafe import LDict, YamlError, load_file
+
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+@dataclass
+class Source:
+    meta: SourceMeta
+    text: str
+
+
+@dataclass
+class CaseRecord:
+    file: str
+    data: LDict
+    case: Any
+
+
+@dataclass
+class Annotations:
+    """Everything read from a repository, with the problems found on the way."""
+
+    root: Path
+    codebook: Codebook
+    sources: dict[str, Source] = field(default_factory=dict)
+    coders: dict[str, Any] = field(default_factory=dict)
+    cases: list[CaseRecord] = field(default_factory=list)
+    case_files: list[str] = field(default_factory=list)
+    comparisons: list[Comparison] = field(default_factory=list)
+    comparisons_data: LDict | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_yaml(root: Path, rel: str, problems: list[Problem]) -> Any | None:
+    """Parse one YAML file; on failure record the problem and return None."""
+    path = root / rel
+    if path.is_symlink():
+        problems.append(Problem(rel, 0, "", "symbolic links are not allowed in annotations"))
+        return None
+    try:
+        return load_file(path)
+    except FileNotFoundError:
+        problems.append(Problem(rel, 0, "", "file not found"))
+    except YamlError as exc:
+        problems.append(Problem(rel, exc.line, "", exc.message))
+    return None
+
+
+def read_validated(root: Path, rel: str, model: type[BaseModel], problems: list[Problem]) -> tuple[Any, Any]:
+    """Parse and validate one file: (parsed data, record or None)."""
+    data = read_yaml(root, rel, problems)
+    if data is None:
+        return None, None
+    if not isinstance(data, dict):
+        problems.append(Problem(rel, 1, "", f"expected a mapping of keys to values, got {type(data).__name__}"))
+        return data, None
+    return data, validate(model, data, rel, problems)
+
+
+def load_codebook_checked(root: Path, problems: list[Problem]) -> tuple[LDict | None, Codebook | None]:
+    return read_validated(root, layout.CODEBOOK, Codebook, problems)
+
+
+def read_sources(root: Path, problems: list[Problem]) -> dict[str, Source]:
+    """The source texts, each checked against its recorded SHA-256."""
+    sources: dict[str, Source] = {}
+    data, record = read_validated(root, layout.SOURCES_META, SourcesFile, problems)
+    if record is None:
+        return sources
+    folder = (root / layout.SOURCES_DIR).resolve()
+    for i, meta in enumerate(record.sources):
+        line = line_of(data, ("sources", i, "file"))
+        where = f"sources[{i}].file"
+        path = root / layout.SOURCES_DIR / meta.file
+        if not _SAFE_NAME.match(meta.file) or path.resolve().parent != folder:
+            problems.append(Problem(layout.SOURCES_META, line, where, f"{meta.file!r} must be a plain file name inside {layout.SOURCES_DIR}/"))
+            continue
+        if path.is_symlink() or not path.is_file():
+            problem = "is a symbolic link" if path.is_symlink() else "does not exist"
+            problems.append(Problem(layout.SOURCES_META, line, where, f"{layout.SOURCES_DIR}/{meta.file} {problem}"))
+            continue
+        raw = path.read_bytes()
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest != meta.sha256:
+            problems.append(
+                Problem(layout.SOURCES_META, line_of(data, ("sources", i, "sha256")), f"sources[{i}].sha256",
+                        f"{meta.file} has SHA-256 {digest}, not the recorded {meta.sha256}: the source text changed")
+            )
+            continue
+        if meta.source_id in sources:
+            problems.append(Problem(layout.SOURCES_META, line_of(data, ("sources", i)), f"sources[{i}].source_id", f"duplicate source id {meta.source_id!r}"))
+            continue
+        try:
+            sources[meta.source_id] = Source(meta, raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            problems.append(Problem(layout.SOURCES_META, line, where, f"{layout.SOURCES_DIR}/{meta.file} is not valid UTF-8"))
+    return sources
+
+
+def _check_examples(raw: LDict, codebook: Codebook, ann: Annotations) -> None:
+    """Every category example of the codebook must be verbatim in its source."""
+    from .textmatch import NormalisedText
+
+    found: dict[str, NormalisedText] = {}
+    for i, var in enumerate(codebook.variables):
+        for j, cat in enumerate(var.categories):
+            if cat.example is None:
+                continue
+            loc = ("variables", i, "categories", j, "example")
+            where = f"variables[{i}].categories[{j}].example"
+            source = ann.sources.get(cat.example.source)
+            if source is None:
+                ann.problems.append(Problem(layout.CODEBOOK, line_of(raw, loc + ("source",)), where + ".source", f"unknown source {cat.example.source!r}"))
+                continue
+            index = found.setdefault(cat.example.source, NormalisedText(source.text))
+            if not index.find_all(cat.example.quote):
+                ann.problems.append(Problem(layout.CODEBOOK, line_of(raw, loc + ("quote",)), where + ".quote", f"quote is not in source {cat.example.source!r}"))
+
+
+def case_files(root: Path) -> list[str]:
+    """Case files, relative to root, in name order (files starting with _ are templates)."""
+    folder = root / layout.CASES_DIR
+    return sorted(f"{layout.CASES_DIR}/{p.name}" for p in folder.glob("*.yaml") if not p.name.startswith("_"))
+
+
+def _read_cases(root: Path, ann: Annotations) -> None:
+    model = case_model(ann.codebook)
+    ann.case_files = case_files(root)
+    for rel in ann.case_files:
+        data, case = read_validated(root, rel, model, ann.problems)
+        if case is None:
+            continue
+        stem = Path(rel).stem
+        if case.case_id != stem:
+            ann.problems.append(Problem(rel, line_of(data, ("case_id",)), "case_id", f"case id {case.case_id!r} differs from the file name {stem!r}"))
+            continue
+        ann.cases.append(CaseRecord(rel, data, case))
+
+
+def load_annotations(root: Path) -> Annotations:
+    """Read and validate every file; the result's problems list what is wrong."""
+    problems: list[Problem] = []
+    raw, codebook = load_codebook_checked(root, problems)
+    if codebook is None:
+        raise_problems(problems)
+    ann = Annotations(root=root, codebook=codebook, problems=problems)
+    ann.sources = read_sources(root, ann.problems)
+    _check_examples(raw, codebook, ann)
+    _, coders = read_validated(root, layout.CODERS, CodersFile, ann.problems)
+    if coders is not None:
+        ann.coders = {c.id: c for c in coders.coders}
+    _read_cases(root, ann)
+    data, comparisons = read_validated(root, layout.COMPARISONS, ComparisonsFile, ann.problems)
+    if comparisons is not None:
+        ann.comparisons_data = data
+        ann.comparisons = comparisons.comparisons
+    return ann
+
+
+def raise_problems(problems: list[Problem]) -> None:
+    from .problems import ValidationFailed
+
+    raise ValidationFailed(problems)

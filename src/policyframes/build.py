@@ -1,0 +1,145 @@
+"""Validate the annotations and write the dataset, atomically.
+
+The new build is written to a temporary folder beside `build/` and swapped in with
+one atomic rename, so a failed or killed build never leaves a half-written dataset:
+`build/` is either the previous release or the new one.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import layout
+from .annotations import Annotations, load_annotations
+from .checks import check_tables
+from .citation import bibtex
+from .docs import codebook_markdown, datacard_blocks, fill_blocks, hf_card, json_schema
+from .export import write_parquet
+from .meta import DatasetMeta, read_meta
+from .problems import ValidationFailed
+from .tables import Tables, assemble
+
+TMP_PREFIX = ".build-tmp-"
+
+
+@dataclass
+class Validated:
+    ann: Annotations
+    tables: Tables
+    meta: DatasetMeta
+
+
+def validate(root: Path) -> Validated:
+    """Check everything; raise ValidationFailed with every problem found."""
+    ann = load_annotations(root)
+    tables = assemble(ann)
+    problems = ann.problems + check_tables(ann, tables)
+    if problems:
+        raise ValidationFailed(problems)
+    return Validated(ann, tables, read_meta(root))
+
+
+def release_metadata(v: Validated) -> dict[str, object]:
+    """The release metadata written to build/metadata.json (and cited from there)."""
+    return {
+        "name": v.meta.name,
+        "title": v.meta.title,
+        "version": v.meta.version,
+        "date_released": v.meta.date_released,
+        "codebook_version": v.ann.codebook.codebook_version,
+        "authors": [a.name for a in v.meta.authors],
+        "licence": v.meta.licence,
+        "tables": {name: len(df) for name, df in v.tables.as_dict().items()},
+    }
+
+
+def generated_files(v: Validated) -> dict[str, str]:
+    """Files outside build/ that are generated: path relative to root -> content."""
+    cb = v.ann.codebook
+    datacard = (v.ann.root / layout.DATACARD).read_text(encoding="utf-8")
+    extra = {"citation": lambda: "```bibtex\n" + bibtex(release_metadata(v)) + "```"}
+    return {
+        layout.JSON_SCHEMA: json_schema(cb),
+        layout.CODEBOOK_DOC: codebook_markdown(cb),
+        layout.DATACARD: fill_blocks(datacard, datacard_blocks(cb, v.meta, v.tables.as_dict(), extra)),
+    }
+
+
+def write_dataset(v: Validated, folder: Path, datacard: str) -> None:
+    """Write every file of the dataset into an empty folder."""
+    cb = v.ann.codebook
+    arrow = write_parquet(v.tables, cb, v.meta, folder)
+    licences = sorted({s.meta.licence.lower() for s in v.ann.sources.values() if s.meta.full_text_included} - {v.meta.licence.lower()})
+    (folder / "README.md").write_text(hf_card(cb, v.meta, list(arrow), datacard, licences), encoding="utf-8")
+    _write_json(folder / "codebook.json", cb.model_dump(mode="json"))
+    _write_json(folder / "metadata.json", release_metadata(v))
+
+
+def _write_json(path: Path, data: object) -> None:
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def build(root: Path) -> Validated:
+    """Validate, then write build/ and the generated documents."""
+    v = validate(root)
+    generated = generated_files(v)
+    clean_stale(root)
+    tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=root))
+    tmp.chmod(0o755)
+    try:
+        write_dataset(v, tmp, generated[layout.DATACARD])
+        swap(tmp, root / layout.BUILD)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+    for rel, content in generated.items():
+        replace_file(root / rel, content)
+    return v
+
+
+def replace_file(path: Path, content: str) -> None:
+    """Write a file atomically (temporary file, then rename); unchanged files are left alone."""
+    if path.exists() and path.read_text(encoding="utf-8") == content:
+        return
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(content, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def clean_stale(root: Path) -> None:
+    """Remove temporary folders left by builds that were killed (restoring a build
+    that a killed non-atomic swap had moved aside)."""
+    target = root / layout.BUILD
+    for aside in sorted(root.glob(TMP_PREFIX + "*-old")):
+        if not target.exists():
+            os.replace(aside, target)
+    for stale in root.glob(TMP_PREFIX + "*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2
+
+
+def swap(new: Path, target: Path) -> None:
+    """Put `new` in place of `target` atomically; `new` then holds the old content."""
+    if not target.exists():
+        os.replace(new, target)
+        return
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is not None:
+        at_fdcwd = -100
+        if renameat2(at_fdcwd, os.fsencode(new), at_fdcwd, os.fsencode(target), _RENAME_EXCHANGE) == 0:
+            return
+    # No atomic exchange here: move the old build aside, then the new one in.
+    aside = new.with_name(new.name + "-old")
+    os.replace(target, aside)
+    os.replace(new, target)
+    os.replace(aside, new)

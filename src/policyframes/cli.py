@@ -1,0 +1,141 @@
+"""The `policyframes` command.
+
+Exit status: 0 success, 1 the annotations have problems, 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import layout
+from .problems import Problem, ValidationFailed
+
+
+def _print_problems(problems: list[Problem], fmt: str) -> None:
+    if fmt == "json":
+        print(json.dumps({"ok": not problems, "problems": [p.to_dict() for p in problems]}, indent=2, ensure_ascii=False))
+        return
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .build import validate
+
+    try:
+        v = validate(args.root)
+    except ValidationFailed as exc:
+        _print_problems(exc.problems, args.format)
+        return 1
+    if args.format == "json":
+        _print_problems([], "json")
+    else:
+        print(f"ok: {len(v.ann.cases)} cases, {len(v.tables.evidence)} evidence quotes, no problems")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    try:
+        v = build(args.root)
+    except ValidationFailed as exc:
+        _print_problems(exc.problems, args.format)
+        print(f"build failed; {layout.BUILD}/ was left unchanged", file=sys.stderr)
+        return 1
+    print(f"built {layout.BUILD}/: {len(v.ann.cases)} cases, version {v.meta.version}")
+    return 0
+
+
+def cmd_locate(args: argparse.Namespace) -> int:
+    from .annotations import case_files, read_sources
+    from .locate import locate_file
+
+    problems: list[Problem] = []
+    sources = read_sources(args.root, problems)
+    files = [str(Path(f).resolve().relative_to(args.root)) for f in args.files] if args.files else case_files(args.root)
+    changes = []
+    for rel in files:
+        found, trouble = locate_file(args.root, rel, sources, write=not args.check)
+        changes += found
+        problems += trouble
+    for change in changes:
+        print(change)
+    _print_problems(problems, "text")
+    if args.check and changes:
+        print(f"{len(changes)} offset(s) need updating: run `policyframes locate`", file=sys.stderr)
+        return 1
+    return 1 if problems else 0
+
+
+def cmd_new_case(args: argparse.Namespace) -> int:
+    import re
+
+    from .models import ID_PATTERN
+
+    if not re.match(ID_PATTERN, args.case_id):
+        print(f"error: {args.case_id!r} is not a valid case id (lowercase words joined by hyphens)", file=sys.stderr)
+        return 2
+    target = args.root / layout.CASES_DIR / f"{args.case_id}.yaml"
+    if target.exists():
+        print(f"error: {target.relative_to(args.root)} already exists", file=sys.stderr)
+        return 2
+    template = (args.root / layout.TEMPLATE).read_text(encoding="utf-8")
+    target.write_text(template.replace("CASE-ID", args.case_id), encoding="utf-8")
+    print(f"created {target.relative_to(args.root)}: fill it in, then run `policyframes locate` and `policyframes validate`")
+    return 0
+
+
+def cmd_cite(args: argparse.Namespace) -> int:
+    from .citation import cite
+
+    print(cite(args.format), end="")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="policyframes", description="Build, validate and cite the policyframes dataset.")
+    p.add_argument("--root", type=Path, default=None, help="repository root (default: found from the current folder)")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    s = sub.add_parser("validate", help="check every annotation file; write nothing")
+    s.add_argument("--format", choices=["text", "json"], default="text", help="how to print problems")
+    s.set_defaults(func=cmd_validate)
+
+    s = sub.add_parser("build", help="validate, then write build/ and the generated documents")
+    s.add_argument("--format", choices=["text", "json"], default="text", help="how to print problems")
+    s.set_defaults(func=cmd_build)
+
+    s = sub.add_parser("locate", help="find each evidence quote in its source and write its offsets")
+    s.add_argument("files", nargs="*", help="case files (default: all)")
+    s.add_argument("--check", action="store_true", help="only report offsets that need changing; exit 1 if any")
+    s.set_defaults(func=cmd_locate)
+
+    s = sub.add_parser("new-case", help="start a new case file from the template")
+    s.add_argument("case_id", help="identifier of the new case, e.g. hangzhou-model")
+    s.set_defaults(func=cmd_new_case)
+
+    s = sub.add_parser("cite", help="print how to cite the dataset")
+    s.add_argument("--format", choices=["bibtex", "apa"], default="bibtex")
+    s.set_defaults(func=cmd_cite, needs_root=False)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if getattr(args, "needs_root", True):
+        try:
+            args.root = (args.root or layout.find_root()).resolve()
+        except FileNotFoundError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,29 @@
+"""Where things live in a policyframes repository."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+CODEBOOK = "schema/codebook.yaml"
+JSON_SCHEMA = "schema/case.schema.json"
+CODEBOOK_DOC = "schema/CODEBOOK.md"
+DATACARD = "DATACARD.md"
+DATASET_META = "dataset.yaml"
+SOURCES_DIR = "annotations/sources"
+SOURCES_META = "annotations/sources/sources.yaml"
+CODERS = "annotations/coders.yaml"
+CASES_DIR = "annotations/cases"
+COMPARISONS = "annotations/comparisons.yaml"
+TEMPLATE = "annotations/_template.yaml"
+BUILD = "build"
+
+TABLES = ("cases", "codings", "evidence", "sources", "comparisons")
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The repository root: the nearest folder upwards that holds the codebook."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CODEBOOK).is_file():
+            return folder
+    raise FileNotFoundError(f"no {CODEBOOK} in {here} or any folder above it; run inside a policyframes repository")

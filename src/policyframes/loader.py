@@ -1,0 +1,85 @@
+"""Load the published dataset: pandas tables, the codebook, Hugging Face datasets.
+
+Kept light on import: pandas and pyarrow load on first use, `datasets` only in to_hf().
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .codebook import Codebook
+
+TABLES = ("cases", "codings", "evidence", "sources", "comparisons")
+
+
+def data_dir(path: str | Path | None = None) -> Path:
+    """The folder of the dataset: `path` if given, else the copy shipped in the
+    package, else the repository's build/ (editable installs)."""
+    if path is not None:
+        return Path(path)
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "data", here.parents[1] / "build"):
+        if (candidate / "metadata.json").is_file():
+            return candidate
+    raise FileNotFoundError("no built dataset found: run `policyframes build` in the repository")
+
+
+def metadata(path: str | Path | None = None) -> dict[str, Any]:
+    """Release metadata of the dataset (version, date, authors, licence, row counts)."""
+    return json.loads((data_dir(path) / "metadata.json").read_text(encoding="utf-8"))
+
+
+def load_codebook(path: str | Path | None = None) -> Codebook:
+    """The codebook the dataset was built with."""
+    from .codebook import Codebook
+
+    return Codebook.model_validate_json((data_dir(path) / "codebook.json").read_text(encoding="utf-8"))
+
+
+def load(table: str = "cases", path: str | Path | None = None) -> pd.DataFrame:
+    """One table as a pandas DataFrame, with categorical columns in codebook order.
+
+    Nominal columns keep the missing codes (not_reported, not_applicable) as categories.
+    The ordinal mobilisation_level is an ordered categorical over its levels only, so
+    that comparisons such as `df.mobilisation_level >= "campaign_mobilisation"` mean
+    what they say; its missing codes become NaN (the code itself is in the Parquet
+    file and the codings table).
+    """
+    if table not in TABLES:
+        raise ValueError(f"unknown table {table!r}; choose one of {', '.join(TABLES)}")
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    folder = data_dir(path)
+    df = pq.read_table(folder / f"{table}.parquet").to_pandas()
+    if table == "cases":
+        cb = load_codebook(folder)
+        for var in cb.categorical:
+            if var.level == "ordinal":
+                levels = df[var.name].where(df[var.name].isin(var.codes))
+                df[var.name] = pd.Categorical(levels, categories=var.codes, ordered=True)
+            else:
+                df[var.name] = pd.Categorical(df[var.name], categories=cb.allowed(var.name))
+    return df
+
+
+def to_hf(path: str | Path | None = None, cache_dir: str | Path | None = None) -> Any:
+    """Every table as a Hugging Face Dataset in a DatasetDict keyed by table name.
+
+    Coded columns are ClassLabel features. A fresh cache folder is used unless one is
+    given, because `datasets` does not notice when Parquet files change.
+    """
+    import tempfile
+
+    import datasets
+
+    folder = str(data_dir(path))
+    cache = str(cache_dir) if cache_dir is not None else tempfile.mkdtemp(prefix="policyframes-hf-")
+    return datasets.DatasetDict(
+        {t: datasets.load_dataset(folder, t, split="train", cache_dir=cache) for t in TABLES}
+    )

@@ -1,0 +1,32 @@
+"""Release metadata (dataset.yaml): name, version, date, authors, licence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from . import layout
+from .yamlsafe import load_file
+
+
+class Author(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str
+
+
+class DatasetMeta(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    title: str
+    version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
+    date_released: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    authors: tuple[Author, ...]
+    licence: str
+    description: str
+    keywords: tuple[str, ...]
+
+
+def read_meta(root: Path) -> DatasetMeta:
+    return DatasetMeta.model_validate(load_file(root / layout.DATASET_META))

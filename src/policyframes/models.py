@@ -1,0 +1,192 @@
+"""Record models of the annotation files, generated from the codebook.
+
+Every closed list (categories, attributions, missing codes) comes from the codebook,
+so a new category needs no change here.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
+
+from .codebook import MISSING, Codebook
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$|^(\d{3})X$")
+
+
+class Record(BaseModel):
+    """Base of all annotation records: unknown keys are errors, no type coercion."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def _literal(values: list[str]) -> Any:
+    return Literal[tuple(values)]  # type: ignore[valid-type]
+
+
+def date_range(value: str) -> tuple[str, date, date]:
+    """Precision, first and last day of a YYYY[-MM[-DD]] or YYYX date; ValueError if invalid."""
+    match = DATE_PATTERN.match(value)
+    if not match:
+        raise ValueError(f"{value!r} is not a date: write YYYY-MM-DD, YYYY-MM, YYYY, YYYX or not_reported")
+    year, month, day, decade = match.groups()
+    if decade:
+        first, last, precision = date(int(decade) * 10, 1, 1), date(int(decade) * 10 + 9, 12, 31), "decade"
+    elif day:
+        first = last = date(int(year), int(month), int(day))
+        precision = "day"
+    elif month:
+        y, m = int(year), int(month)
+        if not 1 <= m <= 12:
+            raise ValueError(f"{value!r}: month {m} does not exist")
+        first, last, precision = date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1]), "month"
+    else:
+        first, last, precision = date(int(year), 1, 1), date(int(year), 12, 31), "year"
+    if first > date.today():
+        raise ValueError(f"{value!r} is in the future")
+    return precision, first, last
+
+
+_models: dict[int, tuple[Codebook, type[BaseModel]]] = {}
+
+
+def case_model(codebook: Codebook) -> type[BaseModel]:
+    """The model of a case file for this codebook (built once per codebook)."""
+    if id(codebook) not in _models:
+        _models[id(codebook)] = (codebook, _build_case_model(codebook))
+    return _models[id(codebook)][1]
+
+
+def _build_case_model(codebook: Codebook) -> type[BaseModel]:
+    evidence = create_model(
+        "Evidence",
+        __base__=Record,
+        source=(str, Field(description="Identifier of the source (annotations/sources/sources.yaml).")),
+        quote=(str, Field(min_length=1, description="Verbatim quote from the source.")),
+        start=(int, Field(ge=0, description="Offset of the quote's first character; written by `policyframes locate`.")),
+        end=(int, Field(gt=0, description="Offset one past the quote's last character.")),
+        attribution=(
+            _literal(codebook.attribution_codes),
+            Field(description="Whose words or view the quote reports."),
+        ),
+    )
+    evidence_list = Annotated[list[evidence], Field(default_factory=list)]  # type: ignore[valid-type]
+
+    def needs_evidence(self: Any) -> Any:
+        if self.value not in MISSING and not self.evidence:
+            raise ValueError(f"a value other than {' or '.join(MISSING)} needs at least one evidence quote")
+        return self
+
+    codes_fields: dict[str, Any] = {}
+    for var in codebook.coded:
+        values = _literal(codebook.allowed(var.name))
+        adjudication = create_model(
+            f"Adjudication_{var.name}",
+            __base__=Record,
+            value=(values, Field(description="The final value after adjudication.")),
+            by=(str, Field(description="Coder id of the adjudicator.")),
+            rationale=(str, Field(min_length=1, description="Why this value was chosen.")),
+            evidence=(evidence_list, Field(description="Evidence, when the final value is not one a coder gave.")),
+        )
+        coding = create_model(
+            f"Coding_{var.name}",
+            __base__=Record,
+            __validators__={"needs_evidence": model_validator(mode="after")(needs_evidence)},
+            value=(values, Field(description=var.description)),
+            coder=(str, Field(description="Coder id (annotations/coders.yaml).")),
+            confidence=(int, Field(ge=1, le=3, description="1 low, 2 medium, 3 high.")),
+            rationale=(str, Field(min_length=1, description="Why the evidence supports the value.")),
+            evidence=(evidence_list, Field(description="Verbatim quotes that support the value.")),
+            adjudication=(adjudication | None, Field(default=None, description="Final decision where coders disagreed.")),
+        )
+        codes_fields[var.name] = (coding, Field(description=var.label))
+    codes = create_model("Codes", __base__=Record, **codes_fields)
+
+    text_fact = create_model(
+        "TextFact",
+        __base__=Record,
+        __validators__={"needs_evidence": model_validator(mode="after")(needs_evidence)},
+        value=(str, Field(min_length=1)),
+        evidence=(evidence_list, Field()),
+    )
+
+    def check_date(cls: Any, value: str) -> str:
+        if value not in MISSING:
+            date_range(value)
+        return value
+
+    date_fact = create_model(
+        "DateFact",
+        __base__=text_fact,
+        __validators__={"check_date": field_validator("value")(check_date)},
+    )
+
+    fields: dict[str, Any] = {"case_id": (str, Field(pattern=ID_PATTERN, description=codebook.variable("case_id").description))}
+    for var in codebook.variables:
+        if var.name == "case_id" or var.kind in ("coded", "derived"):
+            continue
+        if var.kind == "fact":
+            fields[var.name] = (date_fact if var.level == "date" else text_fact, Field(description=var.description))
+        elif var.name == "sources":
+            fields[var.name] = (list[str], Field(min_length=1, description=var.description))
+        elif var.categories:
+            fields[var.name] = (_literal(codebook.allowed(var.name)), Field(description=var.description))
+        elif var.name == "province":
+            fields[var.name] = (str | None, Field(description=var.description))
+        else:
+            fields[var.name] = (str, Field(min_length=1, description=var.description))
+    fields["codes"] = (codes, Field(description="The coded dimensions."))
+    return create_model("Case", __base__=Record, **fields)
+
+
+class Coder(Record):
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    role: str
+    description: str
+
+
+class CodersFile(Record):
+    coders: list[Coder] = Field(min_length=1)
+
+
+class Comparison(Record):
+    id: str = Field(pattern=ID_PATTERN)
+    cases: list[str] = Field(min_length=2, max_length=2)
+    summary: str = Field(min_length=1)
+    dimensions: dict[str, "DimensionContrast"]
+
+
+class DimensionContrast(Record):
+    contrast: Literal["same", "different"]
+    statement: str = Field(min_length=1)
+
+
+class ComparisonsFile(Record):
+    comparisons: list[Comparison]
+
+
+class SourceMeta(Record):
+    source_id: str = Field(pattern=ID_PATTERN)
+    file: str
+    title: str
+    authors: list[str] = Field(min_length=1)
+    venue: str
+    date: str
+    genre: str
+    url: str | None
+    licence: str
+    full_text_included: bool
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    notes: str
+
+
+class SourcesFile(Record):
+    sources: list[SourceMeta] = Field(min_length=1)
+
+
+Comparison.model_rebuild()

@@ -1,0 +1,84 @@
+"""Validate parsed YAML against a record model and turn failures into located problems."""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .problems import Problem, field_path, not_one_of
+from .yamlsafe import LDict, LList
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def line_of(data: Any, loc: tuple[Any, ...]) -> int:
+    """Line of the deepest part of `loc` that exists in the parsed YAML."""
+    line = getattr(data, "line", 1)
+    node = data
+    for part in loc:
+        if isinstance(node, LDict) and part in node:
+            line, node = node.key_lines[part], node[part]
+        elif isinstance(node, LList) and isinstance(part, int) and 0 <= part < len(node):
+            line, node = node.item_lines[part], node[part]
+        else:
+            break
+    return line
+
+
+def _field_type(model: type[BaseModel], loc: tuple[Any, ...]) -> Any:
+    """The annotation that the model gives to the location `loc` (None if unknown)."""
+    current: Any = model
+    for part in loc:
+        while typing.get_origin(current) in (typing.Union, types.UnionType):
+            current = next(a for a in typing.get_args(current) if a is not type(None))
+        if isinstance(part, int):
+            args = typing.get_args(current)
+            if not args:
+                return None
+            current = args[0]
+            continue
+        if isinstance(current, type) and issubclass(current, BaseModel) and part in current.model_fields:
+            current = current.model_fields[part].annotation
+        else:
+            return None
+    return current
+
+
+def _message(model: type[BaseModel], error: Any) -> tuple[tuple[Any, ...], str]:
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    value = error.get("input")
+    if kind == "literal_error":
+        allowed = list(typing.get_args(_field_type(model, loc)))
+        return loc, not_one_of(value, allowed)
+    if kind == "extra_forbidden":
+        parent = _field_type(model, loc[:-1])
+        allowed = list(parent.model_fields) if isinstance(parent, type) and issubclass(parent, BaseModel) else []
+        message = f"unknown key {loc[-1]!r}"
+        if allowed:
+            message = not_one_of(loc[-1], allowed).replace(" is not one of ", " is not an allowed key; allowed: ", 1)
+        return loc, message
+    if kind == "missing":
+        return loc, "required field is missing"
+    if kind.endswith("_type") or kind == "model_type":
+        shown = f"{type(value).__name__} {value!r}" if not isinstance(value, (dict, list)) else type(value).__name__
+        hint = " (put identifiers and dates in quotes)" if isinstance(value, (int, float, bool)) else ""
+        return loc, f"{error['msg'].lower()}, got {shown}{hint}"
+    message = error["msg"].removeprefix("Value error, ")
+    if value is not None and not isinstance(value, (dict, list)) and kind != "value_error":
+        message += f" (got {value!r})"
+    return loc, message
+
+
+def validate(model: type[M], data: Any, file: str, problems: list[Problem], prefix: tuple[Any, ...] = ()) -> M | None:
+    """Validate data (parsed YAML) against a model; add every failure to problems."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            loc, message = _message(model, error)
+            problems.append(Problem(file, line_of(data, loc), field_path(prefix + loc), message))
+        return None

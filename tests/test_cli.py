@@ -1,0 +1,56 @@
+"""The command line: citation, new cases, usage errors, and the README's set-up commands."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+
+def test_cite_bibtex_and_apa(cli) -> None:
+    import policyframes
+
+    status, out, _ = cli(None, "cite")
+    version = policyframes.metadata()["version"]
+    assert status == 0 and out.startswith("@misc{policyframes_") and f"version = {{{version}}}" in out
+    assert out == policyframes.cite()
+    status, out, _ = cli(None, "cite", "--format", "apa")
+    assert status == 0 and f"(Version {version}) [Data set]." in out
+
+
+def test_new_case_from_template(repo: Path, cli) -> None:
+    status, out, _ = cli(repo, "new-case", "chengdu-example")
+    assert status == 0
+    created = repo / "annotations" / "cases" / "chengdu-example.yaml"
+    assert "case_id: chengdu-example" in created.read_text(encoding="utf-8")
+    status, _, err = cli(repo, "validate")
+    assert status == 1 and "annotations/cases/chengdu-example.yaml:" in err
+    assert cli(repo, "new-case", "chengdu-example")[0] == 2
+    assert cli(repo, "new-case", "Bad Id")[0] == 2
+
+
+def test_usage_errors_exit_2(tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(SystemExit) as exc:
+        cli(None, "no-such-command")
+    assert exc.value.code == 2
+    monkeypatch.chdir(tmp_path)
+    status, _, err = cli(None, "validate")
+    assert status == 2 and "no schema/codebook.yaml" in err
+
+
+def test_root_without_codebook_is_reported(tmp_path: Path, cli) -> None:
+    status, _, err = cli(tmp_path, "validate")
+    assert status == 1 and "schema/codebook.yaml: file not found" in err
+
+
+def test_readme_opens_with_the_two_setup_commands() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```sh\n(.*?)```", readme, re.S).group(1).strip().splitlines()
+    assert len(block) == 2
+    assert block[0].endswith("policyframes build") and "pip install" in block[0]
+    assert "pytest" in block[1]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "README.md" in ci

@@ -1,0 +1,72 @@
+"""Generated files (JSON Schema, CODEBOOK.md, the datacard's tables) are never stale."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+
+from conftest import ROOT
+from policyframes import layout
+from policyframes.build import generated_files, validate
+from policyframes.docs import fill_blocks
+
+
+def test_generated_files_are_fresh() -> None:
+    for rel, content in generated_files(validate(ROOT)).items():
+        assert (ROOT / rel).read_text(encoding="utf-8") == content, f"{rel} is stale: run `policyframes build`"
+
+
+def test_stale_generated_file_is_detected(repo: Path) -> None:
+    codebook = repo / layout.CODEBOOK
+    codebook.write_text(codebook.read_text(encoding="utf-8").replace("label: Wealthy elite", "label: Rich households"), encoding="utf-8")
+    generated = generated_files(validate(repo))
+    assert "Rich households" in generated[layout.CODEBOOK_DOC]
+    assert generated[layout.CODEBOOK_DOC] != (repo / layout.CODEBOOK_DOC).read_text(encoding="utf-8")
+
+
+def test_json_schema_enumerates_codebook_categories() -> None:
+    schema = json.loads((ROOT / layout.JSON_SCHEMA).read_text(encoding="utf-8"))
+    text = json.dumps(schema)
+    codebook = yaml.safe_load((ROOT / layout.CODEBOOK).read_text(encoding="utf-8"))
+    framing = next(v for v in codebook["variables"] if v["name"] == "framing")
+    for category in framing["categories"]:
+        assert f'"{category["code"]}"' in text
+    assert schema["additionalProperties"] is False
+
+
+def test_json_schema_accepts_the_case_files() -> None:
+    import jsonschema
+
+    schema = json.loads((ROOT / layout.JSON_SCHEMA).read_text(encoding="utf-8"))
+    for path in sorted((ROOT / layout.CASES_DIR).glob("*.yaml")):
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+        data = _typed(data)
+        jsonschema.validate(data, schema)
+
+
+def _typed(value):
+    """BaseLoader reads every scalar as text; restore the integers the schema expects."""
+    if isinstance(value, dict):
+        return {k: _typed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_typed(v) for v in value]
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 8 else value
+
+
+def test_datacard_blocks_are_filled() -> None:
+    text = (ROOT / layout.DATACARD).read_text(encoding="utf-8")
+    for case_id in ("chongqing-property-tax-2011", "hangzhou-model"):
+        assert case_id in text
+    assert fill_blocks("a\n<!-- generated:x -->\nold\n<!-- /generated:x -->\n", {"x": "new"}) == "a\n<!-- generated:x -->\nnew\n<!-- /generated:x -->\n"
+
+
+def test_hf_card_features_match_the_codebook() -> None:
+    card = (ROOT / "build" / "README.md").read_text(encoding="utf-8")
+    header = yaml.safe_load(card.split("---\n")[1])
+    cases = next(c for c in header["dataset_info"] if c["config_name"] == "cases")
+    framing = next(f for f in cases["features"] if f["name"] == "framing")
+    codebook = json.loads((ROOT / "build" / "codebook.json").read_text(encoding="utf-8"))
+    categories = [c["code"] for c in next(v for v in codebook["variables"] if v["name"] == "framing")["categories"]]
+    assert list(framing["dtype"]["class_label"]["names"].values()) == categories + ["not_reported", "not_applicable"]

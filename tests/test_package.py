@@ -1,0 +1,50 @@
+"""The installed package carries the dataset: `pip install` then `load()` works anywhere."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, tree_bytes
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    before = tree_bytes(ROOT / "build")
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)], check=True)
+    assert tree_bytes(ROOT / "build") == before, "building the package changed build/"
+    (path,) = out.glob("policyframes-*.whl")
+    return path
+
+
+def test_wheel_contains_the_tables(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for table in ("cases", "codings", "evidence", "sources", "comparisons"):
+        assert f"policyframes/data/{table}.parquet" in names
+    assert "policyframes/data/codebook.json" in names and "policyframes/data/metadata.json" in names
+
+
+def test_installed_package_loads_without_the_repository(wheel: Path, tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(target)
+    code = (
+        "import policyframes, json;"
+        "df = policyframes.load('cases');"
+        "print(json.dumps({'file': policyframes.loader.__file__, 'n': len(df),"
+        " 'ids': sorted(df.case_id), 'cite': policyframes.cite()}))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    result = subprocess.run([sys.executable, "-c", "import policyframes.loader;" + code], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, check=True)
+    import json
+
+    info = json.loads(result.stdout)
+    assert info["file"].startswith(str(target))
+    assert "chongqing-property-tax-2011" in info["ids"]
+    assert "@misc{policyframes_" in info["cite"]
