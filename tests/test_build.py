@@ -115,3 +115,26 @@ def test_validate_writes_nothing(repo: Path, cli) -> None:
     status, out, _ = cli(repo, "validate")
     assert status == 0 and "ok:" in out
     assert not (repo / "build" / "cases.parquet").exists()
+
+
+def test_manifest_covers_every_file() -> None:
+    from policyframes.manifest import NAME, read_manifest, sha256
+
+    folder = ROOT / "build"
+    recorded = read_manifest(folder)
+    files = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != NAME}
+    assert set(recorded) == files
+    for name, digest in recorded.items():
+        assert sha256(folder / name) == digest, name
+
+
+def test_loader_refuses_a_tampered_build(repo: Path) -> None:
+    import policyframes
+    from policyframes.manifest import IntegrityError
+
+    build = repo / "build"
+    assert len(policyframes.load("cases", path=build)) >= 4
+    table = pq.read_table(build / "cases.parquet")
+    pq.write_table(table.slice(1), build / "cases.parquet")
+    with pytest.raises(IntegrityError, match="does not match its checksum"):
+        policyframes.load("cases", path=build)

@@ -27,7 +27,8 @@ def test_wheel_contains_the_tables(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for table in ("cases", "codings", "evidence", "sources", "comparisons"):
         assert f"policyframes/data/{table}.parquet" in names
-    assert "policyframes/data/codebook.json" in names and "policyframes/data/metadata.json" in names
+    for name in ("codebook.json", "metadata.json", "SHA256SUMS", "README.md"):
+        assert f"policyframes/data/{name}" in names
 
 
 def test_installed_package_loads_without_the_repository(wheel: Path, tmp_path: Path) -> None:

@@ -29,20 +29,31 @@ def data_dir(path: str | Path | None = None) -> Path:
     raise FileNotFoundError("no built dataset found: run `policyframes build` in the repository")
 
 
+def _verified(folder: Path, name: str) -> Path:
+    """A dataset file, after checking it against the checksum manifest."""
+    from .manifest import verify
+
+    verify(folder, [name])
+    return folder / name
+
+
 def metadata(path: str | Path | None = None) -> dict[str, Any]:
     """Release metadata of the dataset (version, date, authors, licence, row counts)."""
-    return json.loads((data_dir(path) / "metadata.json").read_text(encoding="utf-8"))
+    return json.loads(_verified(data_dir(path), "metadata.json").read_text(encoding="utf-8"))
 
 
 def load_codebook(path: str | Path | None = None) -> Codebook:
     """The codebook the dataset was built with."""
     from .codebook import Codebook
 
-    return Codebook.model_validate_json((data_dir(path) / "codebook.json").read_text(encoding="utf-8"))
+    return Codebook.model_validate_json(_verified(data_dir(path), "codebook.json").read_text(encoding="utf-8"))
 
 
 def load(table: str = "cases", path: str | Path | None = None) -> pd.DataFrame:
     """One table as a pandas DataFrame, with categorical columns in codebook order.
+
+    The file is checked against build/SHA256SUMS first: a modified dataset raises
+    IntegrityError instead of returning wrong data.
 
     Nominal columns keep the missing codes (not_reported, not_applicable) as categories.
     The ordinal mobilisation_level is an ordered categorical over its levels only, so
@@ -56,7 +67,7 @@ def load(table: str = "cases", path: str | Path | None = None) -> pd.DataFrame:
     import pyarrow.parquet as pq
 
     folder = data_dir(path)
-    df = pq.read_table(folder / f"{table}.parquet").to_pandas()
+    df = pq.read_table(_verified(folder, f"{table}.parquet")).to_pandas()
     if table == "cases":
         cb = load_codebook(folder)
         for var in cb.categorical:
@@ -78,8 +89,11 @@ def to_hf(path: str | Path | None = None, cache_dir: str | Path | None = None) -
 
     import datasets
 
-    folder = str(data_dir(path))
+    from .manifest import verify
+
+    folder = data_dir(path)
+    verify(folder, ["README.md", *(f"{t}.parquet" for t in TABLES)])
     cache = str(cache_dir) if cache_dir is not None else tempfile.mkdtemp(prefix="policyframes-hf-")
     return datasets.DatasetDict(
-        {t: datasets.load_dataset(folder, t, split="train", cache_dir=cache) for t in TABLES}
+        {t: datasets.load_dataset(str(folder), t, split="train", cache_dir=cache) for t in TABLES}
     )

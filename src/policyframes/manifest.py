@@ -1,0 +1,51 @@
+"""The checksum manifest of a built dataset (build/SHA256SUMS, `sha256sum` format)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+NAME = "SHA256SUMS"
+
+
+class IntegrityError(Exception):
+    """A dataset file does not match its recorded checksum."""
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_manifest(folder: Path) -> None:
+    """Record the SHA-256 of every file in the folder (written last)."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name != NAME)
+    lines = [f"{sha256(p)}  {p.relative_to(folder).as_posix()}\n" for p in files]
+    (folder / NAME).write_text("".join(lines), encoding="utf-8")
+
+
+def read_manifest(folder: Path) -> dict[str, str]:
+    """Relative path -> recorded SHA-256."""
+    entries = {}
+    for line in (folder / NAME).read_text(encoding="utf-8").splitlines():
+        digest, _, name = line.partition("  ")
+        entries[name] = digest
+    return entries
+
+
+def verify(folder: Path, names: list[str]) -> None:
+    """Raise IntegrityError unless each named file matches the manifest."""
+    if not (folder / NAME).is_file():
+        raise IntegrityError(f"{folder / NAME} is missing: the dataset in {folder} cannot be verified")
+    recorded = read_manifest(folder)
+    for name in names:
+        actual = sha256(folder / name)
+        if recorded.get(name) != actual:
+            raise IntegrityError(
+                f"{folder / name} does not match its checksum in {NAME} "
+                f"(expected {recorded.get(name, 'an entry')}, found {actual}): the dataset was modified "
+                "after it was built; rebuild it or reinstall the package"
+            )
