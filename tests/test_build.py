@@ -18,6 +18,14 @@ REQUIRED_CASES = {
     "wenling-participatory-budgeting",
     "hangzhou-model",
 }
+FURTHER_CASES = {
+    "chongqing-model",
+    "chongqing-striking-black",
+    "chongqing-singing-red",
+    "chongqing-taxi-strike-dialogue-2008",
+    "township-county-elections",
+    "xi-era-mass-mobilisation",
+}
 DIMENSIONS = ["framing", "target_stratum", "target_scope", "collection_method", "mobilisation_level", "origin"]
 
 
@@ -47,7 +55,7 @@ def test_cases_table_has_the_required_cases_and_dimensions() -> None:
 def test_every_coded_value_has_verbatim_evidence() -> None:
     cases = pd.read_parquet(ROOT / "build" / "cases.parquet")
     evidence = pd.read_parquet(ROOT / "build" / "evidence.parquet")
-    texts = {sid: s.text for sid, s in read_sources(ROOT, []).items()}
+    texts = {sid: s.text for sid, s in read_sources(ROOT, [])[1].items()}
     for row in evidence.itertuples():
         assert matches(texts[row.source_id], row.start, row.end, row.quote), row
     supported = set(zip(evidence["case_id"], evidence["dimension"], evidence["value"]))
@@ -93,7 +101,7 @@ def test_to_hf_returns_every_table(tmp_path: Path) -> None:
     import policyframes
 
     dd = policyframes.to_hf(cache_dir=tmp_path)
-    assert set(dd) == {"cases", "codings", "evidence", "sources", "comparisons"}
+    assert set(dd) == {"cases", "codings", "evidence", "sources", "comparisons", "relations", "timeline"}
     assert dd["evidence"].num_rows == len(pd.read_parquet(ROOT / "build" / "evidence.parquet"))
 
 
@@ -138,3 +146,36 @@ def test_loader_refuses_a_tampered_build(repo: Path) -> None:
     pq.write_table(table.slice(1), build / "cases.parquet")
     with pytest.raises(IntegrityError, match="does not match its checksum"):
         policyframes.load("cases", path=build)
+
+
+def test_every_case_the_sources_describe_is_present() -> None:
+    cases = pd.read_parquet(ROOT / "build" / "cases.parquet")
+    assert REQUIRED_CASES | FURTHER_CASES == set(cases["case_id"])
+
+
+def test_relations_and_timeline_load_and_point_at_cases(tmp_path: Path) -> None:
+    import datasets
+    import policyframes
+
+    cases = set(policyframes.load("cases")["case_id"])
+    relations = policyframes.load("relations")
+    timeline = policyframes.load("timeline")
+    assert set(relations["from_case"]) <= cases and set(relations["to_case"].dropna()) <= cases
+    expected = {
+        ("shanghai-property-tax-2011", "reactive_to", "chongqing-property-tax-2011"),
+        ("chongqing-property-tax-2011", "part_of", "chongqing-model"),
+        ("chongqing-model", "incorporated_into", "xi-era-mass-mobilisation"),
+    }
+    assert expected <= set(zip(relations["from_case"], relations["type"], relations["to_case"]))
+    centre = relations[relations["to_case"].isna()].set_index("from_case")["type"].to_dict()
+    assert centre["wenling-participatory-budgeting"] == "endorsed_by_centre"
+    assert centre["township-county-elections"] == "ended_by_centre"
+    assert set(timeline["case_id"]) <= cases
+    assert (timeline["date_earliest"] <= timeline["date_latest"]).all()
+    evidence = policyframes.load("evidence")
+    for record_type, ids in (("relation", relations["relation_id"]), ("event", timeline["event_id"])):
+        cited = set(evidence.loc[evidence["record_type"] == record_type, "record_id"])
+        assert set(ids) == cited
+    for table in ("relations", "timeline"):
+        ds = datasets.load_dataset(str(ROOT / "build"), table, split="train", cache_dir=str(tmp_path / table))
+        assert ds.num_rows == len(policyframes.load(table))

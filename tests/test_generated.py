@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import yaml
 
 from conftest import ROOT
 from policyframes import layout
 from policyframes.build import generated_files, validate
 from policyframes.docs import fill_blocks
+from policyframes.yamlsafe import load_file
 
 
 def test_generated_files_are_fresh() -> None:
@@ -41,18 +43,11 @@ def test_json_schema_accepts_the_case_files() -> None:
 
     schema = json.loads((ROOT / layout.JSON_SCHEMA).read_text(encoding="utf-8"))
     for path in sorted((ROOT / layout.CASES_DIR).glob("*.yaml")):
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
-        data = _typed(data)
-        jsonschema.validate(data, schema)
-
-
-def _typed(value):
-    """BaseLoader reads every scalar as text; restore the integers the schema expects."""
-    if isinstance(value, dict):
-        return {k: _typed(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_typed(v) for v in value]
-    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 8 else value
+        jsonschema.validate(load_file(path), schema)
+    bad = load_file(ROOT / layout.CASES_DIR / "hangzhou-model.yaml")
+    bad["codes"]["framing"]["value"] = "not_a_code"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, schema)
 
 
 def test_datacard_blocks_are_filled() -> None:

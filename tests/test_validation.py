@@ -14,6 +14,7 @@ SH = "annotations/cases/shanghai-property-tax-2011.yaml"
 WL = "annotations/cases/wenling-participatory-budgeting.yaml"
 COMPARISONS = "annotations/comparisons.yaml"
 SOURCES = "annotations/sources/sources.yaml"
+RELATIONS = "annotations/relations.yaml"
 
 # (file, text to replace, replacement, text on the line the error must point at
 #  (None: line 1 / no line), expected message fragment)
@@ -39,6 +40,23 @@ RULES = {
     "case id differs from file name": (CQ, "case_id: chongqing-property-tax-2011", "case_id: chongqing-tax", "case_id: chongqing-tax", "case id 'chongqing-tax' differs from the file name 'chongqing-property-tax-2011'"),
     "comparison names a missing case": (COMPARISONS, "cases: [wenling-participatory-budgeting, hangzhou-model]", "cases: [wenling-participatory-budgeting, hangzhou]", None, "case 'hangzhou' is not one of"),
     "comparison contradicts the codes": (COMPARISONS, "        contrast: different\n        statement: >-\n          Chongqing presented", "        contrast: same\n        statement: >-\n          Chongqing presented", "        contrast: same", "says 'same', but the codes are 'redistributive_egalitarian' and 'technical_market_regulation'"),
+    "relation to a missing case": (RELATIONS, "    to: chongqing-model\n    rationale: Chongqing's leadership", "    to: chongqing-modell\n    rationale: Chongqing's leadership", "to: chongqing-modell", "relations[1].to: case 'chongqing-modell' is not one of"),
+    "relation to the centre names a case": (RELATIONS, "    type: ended_by_centre\n", "    type: ended_by_centre\n    to: hangzhou-model\n", "to: hangzhou-model", "a 'ended_by_centre' relation points at the centre: remove `to`"),
+    "relation to a case without a target": (RELATIONS, "    to: xi-era-mass-mobilisation\n", "", "- from: chongqing-model", "a 'incorporated_into' relation points at a case: give `to`"),
+    "unknown relation type": (RELATIONS, "type: reactive_to", "type: reacts_to", "type: reacts_to", "'reacts_to' is not one of part_of, reactive_to"),
+    "relation date malformed": (RELATIONS, 'date: "2006"', 'date: "2006-13"', '2006-13', "month 13 does not exist"),
+    "event date in the future": (WL, 'date: "2012"', 'date: "2112"', 'date: "2112"', "'2112' is in the future"),
+    "unknown event type": (WL, "type: endorsement", "type: praise", "type: praise", "'praise' is not one of proposal, launch, milestone, endorsement, end"),
+    "event without evidence": (SH, """    description: The tax takes effect in Shanghai and Chongqing.
+    evidence:
+      - source: zhang-2020-chongqing-model
+        quote: >-
+          Chongqing and Shanghai launched a policy experiment to tax private homeownership
+          starting from 28 January 2011.
+        attribution: author_analysis
+        start: 3750
+        end: 3863""", """    description: The tax takes effect in Shanghai and Chongqing.
+    evidence: []""", "evidence: []", "events[0].evidence: List should have at least 1 item after validation"),
     "source text changed": (SOURCES, "sha256: da88d50c", "sha256: 0a88d50c", "sha256: 0a88d50c", "the source text changed"),
     "source path escapes": (SOURCES, "file: zhang-2020-chongqing-model.txt", "file: ../../dataset.yaml", "file: ../../dataset.yaml", "must be a plain file name inside annotations/sources/"),
 }
@@ -58,6 +76,16 @@ def test_rule_fails_with_location(name: str, repo: Path, cli) -> None:
         expected = line_of(path, line_needle)
         assert problem.startswith(f"{rel}:{expected}:"), f"{name}: expected line {expected}: {problem}"
     assert "Traceback" not in err
+
+
+def test_duplicate_events_are_reported(repo: Path, cli) -> None:
+    path = repo / SH
+    text = path.read_text(encoding="utf-8")
+    events = text[text.index("events:\n") + len("events:\n"):]
+    path.write_text(text + events, encoding="utf-8")
+    status, _, err = cli(repo, "validate")
+    assert status == 1
+    assert "duplicate timeline row: event_id='shanghai-property-tax-2011/launch/2011-01-28'" in err
 
 
 def test_duplicate_case_ids_across_files(repo: Path, cli) -> None:

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from . import layout
 from .codebook import Codebook
-from .models import CodersFile, Comparison, ComparisonsFile, SourceMeta, SourcesFile, case_model
+from .models import CodersFile, Comparison, ComparisonsFile, SourceMeta, SourcesFile, case_model, relations_model
 from .problems import Problem
 from .records import line_of, validate
 from .yamlsafe import LDict, YamlError, load_file
@@ -28,6 +28,7 @@ _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 class Source:
     meta: SourceMeta
     text: str
+    index: int  # position in sources.yaml
 
 
 @dataclass
@@ -49,6 +50,9 @@ class Annotations:
     case_files: list[str] = field(default_factory=list)
     comparisons: list[Comparison] = field(default_factory=list)
     comparisons_data: LDict | None = None
+    relations: list[Any] = field(default_factory=list)
+    relations_data: LDict | None = None
+    sources_data: LDict | None = None
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -82,12 +86,12 @@ def load_codebook_checked(root: Path, problems: list[Problem]) -> tuple[LDict | 
     return read_validated(root, layout.CODEBOOK, Codebook, problems)
 
 
-def read_sources(root: Path, problems: list[Problem]) -> dict[str, Source]:
-    """The source texts, each checked against its recorded SHA-256."""
+def read_sources(root: Path, problems: list[Problem]) -> tuple[LDict | None, dict[str, Source]]:
+    """The parsed sources.yaml and the source texts, each checked against its SHA-256."""
     sources: dict[str, Source] = {}
     data, record = read_validated(root, layout.SOURCES_META, SourcesFile, problems)
     if record is None:
-        return sources
+        return data, sources
     folder = (root / layout.SOURCES_DIR).resolve()
     for i, meta in enumerate(record.sources):
         line = line_of(data, ("sources", i, "file"))
@@ -112,10 +116,10 @@ def read_sources(root: Path, problems: list[Problem]) -> dict[str, Source]:
             problems.append(Problem(layout.SOURCES_META, line_of(data, ("sources", i)), f"sources[{i}].source_id", f"duplicate source id {meta.source_id!r}"))
             continue
         try:
-            sources[meta.source_id] = Source(meta, raw.decode("utf-8"))
+            sources[meta.source_id] = Source(meta, raw.decode("utf-8"), i)
         except UnicodeDecodeError:
             problems.append(Problem(layout.SOURCES_META, line, where, f"{layout.SOURCES_DIR}/{meta.file} is not valid UTF-8"))
-    return sources
+    return data, sources
 
 
 def _check_examples(raw: LDict, codebook: Codebook, ann: Annotations) -> None:
@@ -165,7 +169,7 @@ def load_annotations(root: Path) -> Annotations:
     if codebook is None:
         raise_problems(problems)
     ann = Annotations(root=root, codebook=codebook, problems=problems)
-    ann.sources = read_sources(root, ann.problems)
+    ann.sources_data, ann.sources = read_sources(root, ann.problems)
     _check_examples(raw, codebook, ann)
     _, coders = read_validated(root, layout.CODERS, CodersFile, ann.problems)
     if coders is not None:
@@ -175,6 +179,10 @@ def load_annotations(root: Path) -> Annotations:
     if comparisons is not None:
         ann.comparisons_data = data
         ann.comparisons = comparisons.comparisons
+    data, relations = read_validated(root, layout.RELATIONS, relations_model(codebook), ann.problems)
+    if relations is not None:
+        ann.relations_data = data
+        ann.relations = relations.relations
     return ann
 
 

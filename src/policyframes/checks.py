@@ -50,7 +50,7 @@ def _run(table: str, df: pd.DataFrame, rules: list[Rule], unique: list[str] | No
                 continue
             row = df.loc[index]
             if check == "multiple_fields_uniqueness":
-                key = unique[-1] if unique else ""
+                key = ""
                 message = f"duplicate {table} row: {', '.join(f'{c}={row[c]!r}' for c in unique or [])}"
             else:
                 rule = rules[int(check)]
@@ -113,7 +113,7 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
         _isin("source_id", "source", sorted(texts), "source "),
         Rule("end", inside, lambda r: f"offsets {r['start']}..{r['end']} are outside source {r['source_id']!r} ({lengths[r['source_id']]} characters)"),
         Rule("quote", quoted, lambda r: _mismatch(texts[r["source_id"]], r)),
-        Rule("source", lambda d: pd.Series([s in (listed.get(c) or ()) for c, s in zip(d["case_id"], d["source_id"])], index=d.index),
+        Rule("source", lambda d: pd.Series([t == "relation" or s in (listed.get(c) or ()) for c, s, t in zip(d["case_id"], d["source_id"], d["record_type"])], index=d.index),
              lambda r: f"source {r['source_id']!r} is not listed in the case's sources"),
         _isin("attribution", "attribution", cb.attribution_codes),
     ]
@@ -128,6 +128,17 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
              lambda r: f"says {r['contrast']!r}, but the codes are {r['value_a']!r} and {r['value_b']!r}"),
     ]
     _run("comparisons", tables.comparisons, comparison_rules, ["comparison_id", "dimension"], problems)
+
+    targets = {r.code: r.target for r in cb.relation_types}
+    relation_rules = [
+        _isin("from_case", "from", known_ids, "case "),
+        Rule("to", lambda d: pd.Series([(targets.get(t) == "centre") == (c is None or c != c) for t, c in zip(d["type"], d["to_case"])], index=d.index),
+             lambda r: f"a {r['type']!r} relation points at {'the centre: remove' if targets.get(r['type']) == 'centre' else 'a case: give'} `to`"),
+        Rule("to", lambda d: d["to_case"].isna() | d["to_case"].isin(known_ids), lambda r: not_one_of(r["to_case"], known_ids).replace("'", "case '", 1)),
+        Rule("to", lambda d: d["to_case"] != d["from_case"], lambda r: "a case cannot relate to itself"),
+    ]
+    _run("relations", tables.relations, relation_rules, ["relation_id"], problems)
+    _run("timeline", tables.timeline, [], ["event_id"], problems)
     return problems
 
 

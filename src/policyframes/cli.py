@@ -57,8 +57,8 @@ def cmd_locate(args: argparse.Namespace) -> int:
     from .locate import locate_file
 
     problems: list[Problem] = []
-    sources = read_sources(args.root, problems)
-    files = [str(Path(f).resolve().relative_to(args.root)) for f in args.files] if args.files else case_files(args.root)
+    _, sources = read_sources(args.root, problems)
+    files = [str(Path(f).resolve().relative_to(args.root)) for f in args.files] if args.files else [*case_files(args.root), layout.RELATIONS]
     changes = []
     for rel in files:
         found, trouble = locate_file(args.root, rel, sources, write=not args.check)

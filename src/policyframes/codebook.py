@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, model_validator
 
 MISSING = ("not_reported", "not_applicable")
+TABLES = ("cases", "codings", "evidence", "sources", "comparisons", "relations", "timeline")
 
 
 class _Strict(BaseModel):
@@ -54,6 +55,20 @@ class PfcFrame(_Strict):
     label: str
 
 
+class RelationType(_Strict):
+    code: str
+    label: str
+    target: Literal["case", "centre"]
+    definition: str
+    decision_rule: str
+
+
+class EventType(_Strict):
+    code: str
+    label: str
+    definition: str
+
+
 class Rule(_Strict):
     id: str
     rule: str
@@ -76,7 +91,7 @@ class Variable(_Strict):
 
 class Column(_Strict):
     name: str
-    type: Literal["string", "int8", "int16", "int32", "bool", "list_string"]
+    type: Literal["string", "int8", "int16", "int32", "bool", "date", "list_string"]
     description: str
 
 
@@ -96,6 +111,8 @@ class Codebook(_Strict):
     confidence: tuple[ConfidenceLevel, ...]
     attributions: tuple[Attribution, ...]
     pfc_frames: tuple[PfcFrame, ...]
+    relation_types: tuple[RelationType, ...]
+    event_types: tuple[EventType, ...]
     variables: tuple[Variable, ...]
     tables: dict[str, Table]
     quote_normalisation: str
@@ -119,8 +136,8 @@ class Codebook(_Strict):
             for cat in var.categories:
                 if (cat.pfc is not None) != (var.name == "framing") or (cat.pfc and cat.pfc not in pfc):
                     raise ValueError(f"{var.name}.{cat.code}: pfc crosswalk must name a pfc_frames code, on framing only")
-        if set(self.tables) != {"cases", "codings", "evidence", "sources", "comparisons"}:
-            raise ValueError("tables must describe cases, codings, evidence, sources and comparisons")
+        if set(self.tables) != set(TABLES):
+            raise ValueError(f"tables must describe {', '.join(TABLES)}")
         return self
 
     def variable(self, name: str) -> Variable:
@@ -157,6 +174,10 @@ class Codebook(_Strict):
     @cached_property
     def attribution_codes(self) -> list[str]:
         return [a.code for a in self.attributions]
+
+    def relation_target(self, code: str) -> str:
+        """Whether a relation type points at a case or at the centre."""
+        return next(r.target for r in self.relation_types if r.code == code)
 
     def pfc_of(self, framing: str) -> str:
         """Crosswalk a framing code to its Policy Frames Codebook dimension."""

@@ -107,6 +107,20 @@ def codebook_markdown(codebook: Codebook) -> str:
               [[f.number, f"{f.label} (`{f.code}`)", ", ".join(f"`{c.code}`" for c in cb.variable("framing").categories if c.pfc == f.code)]
                for f in cb.pfc_frames]),
         "",
+        "## Relation types",
+        "",
+        "Typed, directed links between cases (`annotations/relations.yaml`, table `relations`), each grounded in evidence.",
+        "",
+        table(["Code", "Label", "Points at", "Definition", "Decision rule"],
+              [[f"`{r.code}`", r.label, "a case" if r.target == "case" else "the central party-state", r.definition, r.decision_rule]
+               for r in cb.relation_types]),
+        "",
+        "## Event types",
+        "",
+        "Dated events of a case (the `events` of a case file, table `timeline`), each grounded in evidence.",
+        "",
+        table(["Code", "Label", "Definition"], [[f"`{e.code}`", e.label, e.definition] for e in cb.event_types]),
+        "",
         "## Other tables",
         "",
     ]
@@ -120,8 +134,8 @@ def codebook_markdown(codebook: Codebook) -> str:
 def hf_features(codebook: Codebook, table_name: str) -> list[dict[str, Any]]:
     """Hugging Face features of a table, with ClassLabel names from the codebook."""
     if table_name != "cases":
-        kinds = {"list_string": None, "string": "string", "int8": "int8", "int16": "int16", "int32": "int32", "bool": "bool"}
-        return [{"name": c.name, "list": "string"} if c.type == "list_string" else {"name": c.name, "dtype": kinds[c.type]}
+        dtypes = {"date": "date32"}
+        return [{"name": c.name, "list": "string"} if c.type == "list_string" else {"name": c.name, "dtype": dtypes.get(c.type, c.type)}
                 for c in codebook.tables[table_name].columns]
     features: list[dict[str, Any]] = []
     for var in codebook.variables:
@@ -191,6 +205,16 @@ def datacard_blocks(codebook: Codebook, meta: DatasetMeta, tables: dict[str, pd.
              for r in tables["sources"].itertuples()],
         ),
         "counts": table(["Table", "Rows", "Description"], [[f"`{n}`", len(df), codebook.tables[n].description] for n, df in tables.items()]),
+        "relations": table(
+            ["From", "Relation", "To", "Date"],
+            [[f"`{r.from_case}`", r.type, f"`{r.to_case}`" if isinstance(r.to_case, str) else "the centre", r.date if isinstance(r.date, str) else ""]
+             for r in tables["relations"].itertuples()],
+        ),
+        "timeline": table(
+            ["Date", "Case", "Event", "What happened"],
+            [[r.date, f"`{r.case_id}`", r.type, r.description]
+             for r in tables["timeline"].sort_values(["date_earliest", "case_id", "type"]).itertuples()],
+        ),
     }
     for name, make in (extra or {}).items():
         blocks[name] = make()

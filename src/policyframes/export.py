@@ -19,6 +19,7 @@ _TYPES = {
     "int16": pa.int16(),
     "int32": pa.int32(),
     "bool": pa.bool_(),
+    "date": pa.date32(),
     "list_string": pa.list_(pa.string()),
 }
 

@@ -14,10 +14,9 @@ SOURCES_META = "annotations/sources/sources.yaml"
 CODERS = "annotations/coders.yaml"
 CASES_DIR = "annotations/cases"
 COMPARISONS = "annotations/comparisons.yaml"
+RELATIONS = "annotations/relations.yaml"
 TEMPLATE = "annotations/_template.yaml"
 BUILD = "build"
-
-TABLES = ("cases", "codings", "evidence", "sources", "comparisons")
 
 
 def find_root(start: Path | None = None) -> Path:

@@ -14,9 +14,6 @@ if TYPE_CHECKING:
 
     from .codebook import Codebook
 
-TABLES = ("cases", "codings", "evidence", "sources", "comparisons")
-
-
 def data_dir(path: str | Path | None = None) -> Path:
     """The folder of the dataset: `path` if given, else the copy shipped in the
     package, else the repository's build/ (editable installs)."""
@@ -49,6 +46,11 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     return Codebook.model_validate_json(_verified(data_dir(path), "codebook.json").read_text(encoding="utf-8"))
 
 
+def tables(path: str | Path | None = None) -> list[str]:
+    """Names of the dataset's tables."""
+    return list(metadata(path)["tables"])
+
+
 def load(table: str = "cases", path: str | Path | None = None) -> pd.DataFrame:
     """One table as a pandas DataFrame, with categorical columns in codebook order.
 
@@ -61,12 +63,13 @@ def load(table: str = "cases", path: str | Path | None = None) -> pd.DataFrame:
     what they say; its missing codes become NaN (the code itself is in the Parquet
     file and the codings table).
     """
-    if table not in TABLES:
-        raise ValueError(f"unknown table {table!r}; choose one of {', '.join(TABLES)}")
+    folder = data_dir(path)
+    names = tables(folder)
+    if table not in names:
+        raise ValueError(f"unknown table {table!r}; choose one of {', '.join(names)}")
     import pandas as pd
     import pyarrow.parquet as pq
 
-    folder = data_dir(path)
     df = pq.read_table(_verified(folder, f"{table}.parquet")).to_pandas()
     if table == "cases":
         cb = load_codebook(folder)
@@ -92,8 +95,9 @@ def to_hf(path: str | Path | None = None, cache_dir: str | Path | None = None) -
     from .manifest import verify
 
     folder = data_dir(path)
-    verify(folder, ["README.md", *(f"{t}.parquet" for t in TABLES)])
+    names = tables(folder)
+    verify(folder, ["README.md", *(f"{t}.parquet" for t in names)])
     cache = str(cache_dir) if cache_dir is not None else tempfile.mkdtemp(prefix="policyframes-hf-")
     return datasets.DatasetDict(
-        {t: datasets.load_dataset(str(folder), t, split="train", cache_dir=cache) for t in TABLES}
+        {t: datasets.load_dataset(str(folder), t, split="train", cache_dir=cache) for t in names}
     )

@@ -52,17 +52,32 @@ def date_range(value: str) -> tuple[str, date, date]:
     return precision, first, last
 
 
-_models: dict[int, tuple[Codebook, type[BaseModel]]] = {}
+_models: dict[int, tuple[Codebook, dict[str, type[BaseModel]]]] = {}
+
+
+def _models_for(codebook: Codebook) -> dict[str, type[BaseModel]]:
+    if id(codebook) not in _models:
+        _models[id(codebook)] = (codebook, _build_models(codebook))
+    return _models[id(codebook)][1]
 
 
 def case_model(codebook: Codebook) -> type[BaseModel]:
     """The model of a case file for this codebook (built once per codebook)."""
-    if id(codebook) not in _models:
-        _models[id(codebook)] = (codebook, _build_case_model(codebook))
-    return _models[id(codebook)][1]
+    return _models_for(codebook)["case"]
 
 
-def _build_case_model(codebook: Codebook) -> type[BaseModel]:
+def relations_model(codebook: Codebook) -> type[BaseModel]:
+    """The model of annotations/relations.yaml for this codebook."""
+    return _models_for(codebook)["relations"]
+
+
+def _check_date(cls: Any, value: str | None) -> str | None:
+    if value is not None and value not in MISSING:
+        date_range(value)
+    return value
+
+
+def _build_models(codebook: Codebook) -> dict[str, type[BaseModel]]:
     evidence = create_model(
         "Evidence",
         __base__=Record,
@@ -115,16 +130,32 @@ def _build_case_model(codebook: Codebook) -> type[BaseModel]:
         evidence=(evidence_list, Field()),
     )
 
-    def check_date(cls: Any, value: str) -> str:
-        if value not in MISSING:
-            date_range(value)
-        return value
-
     date_fact = create_model(
         "DateFact",
         __base__=text_fact,
-        __validators__={"check_date": field_validator("value")(check_date)},
+        __validators__={"check_date": field_validator("value")(_check_date)},
     )
+    event = create_model(
+        "Event",
+        __base__=Record,
+        __validators__={"check_date": field_validator("date")(_check_date)},
+        type=(_literal([e.code for e in codebook.event_types]), Field(description="Event type.")),
+        date=(str, Field(description="YYYY-MM-DD, YYYY-MM, YYYY or YYYX.")),
+        description=(str, Field(min_length=1, description="One line on what happened.")),
+        evidence=(list[evidence], Field(min_length=1, description="Verbatim quotes that date the event.")),  # type: ignore[valid-type]
+    )
+    relation = create_model(
+        "Relation",
+        __base__=Record,
+        __validators__={"check_date": field_validator("date")(_check_date)},
+        from_case=(str, Field(alias="from", description="The case the relation starts from.")),
+        type=(_literal([r.code for r in codebook.relation_types]), Field(description="Relation type.")),
+        to_case=(str | None, Field(default=None, alias="to", description="The target case; omitted for relations to the centre.")),
+        date=(str | None, Field(default=None, description="When the relation took effect, if the sources say.")),
+        rationale=(str, Field(min_length=1, description="Why the evidence supports the relation.")),
+        evidence=(list[evidence], Field(min_length=1, description="Verbatim quotes that support the relation.")),  # type: ignore[valid-type]
+    )
+    relations = create_model("RelationsFile", __base__=Record, relations=(list[relation], Field()))
 
     fields: dict[str, Any] = {"case_id": (str, Field(pattern=ID_PATTERN, description=codebook.variable("case_id").description))}
     for var in codebook.variables:
@@ -141,7 +172,9 @@ def _build_case_model(codebook: Codebook) -> type[BaseModel]:
         else:
             fields[var.name] = (str, Field(min_length=1, description=var.description))
     fields["codes"] = (codes, Field(description="The coded dimensions."))
-    return create_model("Case", __base__=Record, **fields)
+    fields["events"] = (list[event], Field(default_factory=list, description="Dated events of the case (its timeline)."))  # type: ignore[valid-type]
+    case = create_model("Case", __base__=Record, **fields)
+    return {"case": case, "relations": relations}
 
 
 class Coder(Record):

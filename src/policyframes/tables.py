@@ -1,23 +1,23 @@
 """Assemble the dataset's tables from validated records.
 
-Every row keeps where it came from (`_file`, `_line`, `_field`), so that table-level
-checks can point at the exact place in the annotations; export drops these columns.
+Every row keeps where it came from (`_file`, `_line`, `_field`, and `_lines`, the lines
+of the keys of its YAML mapping), so that table-level checks can point at the exact
+place in the annotations; export drops these columns.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import pandas as pd
 
 from . import layout
 from .annotations import Annotations
-from .codebook import MISSING
+from .codebook import MISSING, Codebook
 from .models import date_range
 from .problems import field_path
-from .records import line_of
 
 PROVENANCE = ("_file", "_line", "_field", "_lines")
 
@@ -29,9 +29,11 @@ class Tables:
     evidence: pd.DataFrame
     sources: pd.DataFrame
     comparisons: pd.DataFrame
+    relations: pd.DataFrame
+    timeline: pd.DataFrame
 
     def as_dict(self) -> dict[str, pd.DataFrame]:
-        return {name: getattr(self, name) for name in ("cases", "codings", "evidence", "sources", "comparisons")}
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 class _Columns(defaultdict):
@@ -40,12 +42,12 @@ class _Columns(defaultdict):
     def __init__(self) -> None:
         super().__init__(list)
 
-    def add(self, file: str, line: int, field: str, node: Any = None, **values: Any) -> None:
-        """Add a row; `node` is the parsed YAML mapping it came from (for key lines)."""
+    def add(self, file: str, node: Any, field: str, **values: Any) -> None:
+        """Add a row from the parsed YAML mapping `node` found at `field` of `file`."""
         self["_file"].append(file)
-        self["_line"].append(line)
+        self["_line"].append(node.line)
         self["_field"].append(field)
-        self["_lines"].append(getattr(node, "key_lines", {}))
+        self["_lines"].append(node.key_lines)
         for key, value in values.items():
             self[key].append(value)
 
@@ -58,84 +60,119 @@ def final_value(coding: Any) -> str:
     return coding.adjudication.value if coding.adjudication is not None else coding.value
 
 
-def assemble(ann: Annotations) -> Tables:
-    cb = ann.codebook
-    cases, codings, evidence = _Columns(), _Columns(), _Columns()
-
-    def add_evidence(file: str, data: Any, path: tuple, items: list, case_id: str, dim: str, coder: Any, value: str) -> None:
-        if not items:
-            return
-        nodes = _node(data, path + ("evidence",))
-        for k, ev in enumerate(items):
-            evidence.add(file, nodes.item_lines[k], field_path(path + ("evidence", k)), nodes[k], case_id=case_id, dimension=dim, coder=coder,
-                         value=value, source_id=ev.source, start=ev.start, end=ev.end, quote=ev.quote.strip(),
-                         attribution=ev.attribution)
-
-    for rec in ann.cases:
-        case, data, file = rec.case, rec.data, rec.file
-        row: dict[str, Any] = {}
-        for var in cb.variables:
-            if var.kind == "fact":
-                fact = getattr(case, var.name)
-                row[var.name] = fact.value
-                add_evidence(file, data, (var.name,), fact.evidence, case.case_id, var.name, None, fact.value)
-            elif var.kind in ("descriptive",):
-                row[var.name] = getattr(case, var.name)
-        start = row["start_date"]
-        if start in MISSING:
-            row.update(start_date_precision=start, start_date_earliest=None, start_date_latest=None)
-        else:
-            precision, first, last = date_range(start)
-            row.update(start_date_precision=precision, start_date_earliest=first, start_date_latest=last)
-        for var in cb.coded:
-            coding = getattr(case.codes, var.name)
-            path = ("codes", var.name)
-            value = final_value(coding)
-            row[var.name] = value
-            codings.add(file, line_of(data, path), field_path(path), _node(data, path), case_id=case.case_id, dimension=var.name, coder=coding.coder,
-                        value=coding.value, confidence=coding.confidence, rationale=coding.rationale.strip(),
-                        n_evidence=len(coding.evidence))
-            add_evidence(file, data, path, coding.evidence, case.case_id, var.name, coding.coder, coding.value)
-            if coding.adjudication is not None:
-                adj = coding.adjudication
-                add_evidence(file, data, path + ("adjudication",), adj.evidence, case.case_id, var.name, adj.by, adj.value)
-        row["framing_pfc"] = cb.pfc_of(row["framing"])
-        cases.add(file, data.line, "", data, **row)
-
-    final = {(c, d): v for c, d, v in _final_codes(cases, cb)}
-    comparisons = _Columns()
-    data = ann.comparisons_data
-    for index, comp in enumerate(ann.comparisons):
-        for dim, contrast in comp.dimensions.items():
-            path = ("comparisons", index, "dimensions", dim)
-            comparisons.add(layout.COMPARISONS, line_of(data, path), field_path(path), _node(data, path), comparison_id=comp.id, case_a=comp.cases[0],
-                            case_b=comp.cases[1], dimension=dim, value_a=final.get((comp.cases[0], dim)),
-                            value_b=final.get((comp.cases[1], dim)), contrast=contrast.contrast,
-                            statement=contrast.statement.strip())
-
-    sources = _Columns()
-    for source_id, src in sorted(ann.sources.items()):
-        m = src.meta
-        sources.add(layout.SOURCES_META, 0, "", source_id=source_id, title=m.title, authors=list(m.authors),
-                    venue=m.venue, date=m.date, genre=m.genre, url=m.url, licence=m.licence,
-                    full_text_included=m.full_text_included, n_chars=len(src.text), sha256=m.sha256, notes=m.notes.strip())
-
-    columns = {name: [c.name for c in cb.tables[name].columns] for name in cb.tables if name != "cases"}
-    return Tables(
-        cases=cases.frame([v.name for v in cb.variables]),
-        codings=codings.frame(columns["codings"]),
-        evidence=evidence.frame(columns["evidence"]),
-        sources=sources.frame(columns["sources"]),
-        comparisons=comparisons.frame(columns["comparisons"]),
-    )
-
-
-def _final_codes(cases: _Columns, cb: Any) -> list[tuple[str, str, str]]:
-    return [(cid, var.name, cases[var.name][i]) for i, cid in enumerate(cases["case_id"]) for var in cb.coded]
-
-
 def _node(data: Any, path: tuple) -> Any:
     """The parsed YAML node at a path."""
     for part in path:
         data = data[part]
     return data
+
+
+def _dates(value: str | None) -> tuple[str | None, Any, Any]:
+    """Precision, earliest and latest day of a date value (missing codes pass through)."""
+    if value is None or value in MISSING:
+        return value, None, None
+    return date_range(value)
+
+
+class _Assembler:
+    def __init__(self, cb: Codebook) -> None:
+        self.cb = cb
+        self.rows = {name: _Columns() for name in cb.tables}
+
+    def evidence(self, file: str, data: Any, path: tuple, items: list, case_id: str, record_type: str,
+                 record_id: str | None, dimension: str, coder: str | None, value: str | None) -> None:
+        """Add one evidence row per quote listed at `path`.evidence."""
+        if not items:
+            return
+        nodes = _node(data, path + ("evidence",))
+        for k, ev in enumerate(items):
+            self.rows["evidence"].add(
+                file, nodes[k], field_path(path + ("evidence", k)), case_id=case_id, record_type=record_type,
+                record_id=record_id, dimension=dimension, coder=coder, value=value, source_id=ev.source,
+                start=ev.start, end=ev.end, quote=ev.quote.strip(), attribution=ev.attribution,
+            )
+
+    def case(self, file: str, data: Any, case: Any) -> None:
+        cb = self.cb
+        row: dict[str, Any] = {}
+        for var in cb.variables:
+            if var.kind == "fact":
+                fact = getattr(case, var.name)
+                row[var.name] = fact.value
+                self.evidence(file, data, (var.name,), fact.evidence, case.case_id, "fact", None, var.name, None, fact.value)
+            elif var.kind == "descriptive":
+                row[var.name] = getattr(case, var.name)
+        row["start_date_precision"], row["start_date_earliest"], row["start_date_latest"] = _dates(row["start_date"])
+        for var in cb.coded:
+            coding = getattr(case.codes, var.name)
+            path = ("codes", var.name)
+            row[var.name] = final_value(coding)
+            self.rows["codings"].add(
+                file, _node(data, path), field_path(path), case_id=case.case_id, dimension=var.name, coder=coding.coder,
+                value=coding.value, confidence=coding.confidence, rationale=" ".join(coding.rationale.split()),
+                n_evidence=len(coding.evidence),
+            )
+            self.evidence(file, data, path, coding.evidence, case.case_id, "code", None, var.name, coding.coder, coding.value)
+            if coding.adjudication is not None:
+                adj = coding.adjudication
+                self.evidence(file, data, path + ("adjudication",), adj.evidence, case.case_id, "code", None, var.name, adj.by, adj.value)
+        row["framing_pfc"] = cb.pfc_of(row["framing"])
+        self.rows["cases"].add(file, data, "", **row)
+        for k, event in enumerate(case.events):
+            path = ("events", k)
+            event_id = f"{case.case_id}/{event.type}/{event.date}"
+            precision, first, last = _dates(event.date)
+            self.rows["timeline"].add(
+                file, _node(data, path), field_path(path), event_id=event_id, case_id=case.case_id, type=event.type,
+                date=event.date, date_precision=precision, date_earliest=first, date_latest=last,
+                description=" ".join(event.description.split()), n_evidence=len(event.evidence),
+            )
+            self.evidence(file, data, path, event.evidence, case.case_id, "event", event_id, event.type, None, event.date)
+
+    def relation(self, data: Any, index: int, rel: Any) -> None:
+        path = ("relations", index)
+        relation_id = f"{rel.from_case}/{rel.type}/{rel.to_case or 'centre'}"
+        self.rows["relations"].add(
+            layout.RELATIONS, _node(data, path), field_path(path), relation_id=relation_id, from_case=rel.from_case,
+            type=rel.type, to_case=rel.to_case, date=rel.date, rationale=" ".join(rel.rationale.split()),
+            n_evidence=len(rel.evidence),
+        )
+        self.evidence(layout.RELATIONS, data, path, rel.evidence, rel.from_case, "relation", relation_id, rel.type,
+                      None, rel.to_case or "centre")
+
+
+def assemble(ann: Annotations) -> Tables:
+    cb = ann.codebook
+    asm = _Assembler(cb)
+    for rec in ann.cases:
+        asm.case(rec.file, rec.data, rec.case)
+    for index, rel in enumerate(ann.relations):
+        asm.relation(ann.relations_data, index, rel)
+
+    cases = asm.rows["cases"]
+    final = {(cid, var.name): cases[var.name][i] for i, cid in enumerate(cases["case_id"]) for var in cb.coded}
+    data = ann.comparisons_data
+    for index, comp in enumerate(ann.comparisons):
+        for dim, contrast in comp.dimensions.items():
+            path = ("comparisons", index, "dimensions", dim)
+            asm.rows["comparisons"].add(
+                layout.COMPARISONS, _node(data, path), field_path(path), comparison_id=comp.id, case_a=comp.cases[0],
+                case_b=comp.cases[1], dimension=dim, value_a=final.get((comp.cases[0], dim)),
+                value_b=final.get((comp.cases[1], dim)), contrast=contrast.contrast,
+                statement=" ".join(contrast.statement.split()),
+            )
+
+    meta_data = ann.sources_data
+    for source_id, src in sorted(ann.sources.items()):
+        m = src.meta
+        asm.rows["sources"].add(
+            layout.SOURCES_META, _node(meta_data, ("sources", src.index)), field_path(("sources", src.index)),
+            source_id=source_id, title=m.title, authors=list(m.authors), venue=m.venue, date=m.date, genre=m.genre,
+            url=m.url, licence=m.licence, full_text_included=m.full_text_included, n_chars=len(src.text),
+            sha256=m.sha256, notes=" ".join(m.notes.split()),
+        )
+
+    columns = {name: [c.name for c in table.columns] for name, table in cb.tables.items()}
+    columns["cases"] = [v.name for v in cb.variables]
+    return Tables(**{name: asm.rows[name].frame(columns[name]) for name in cb.tables})
+
