@@ -115,8 +115,8 @@ def test_json_output_for_editors(repo: Path, cli) -> None:
     assert status == 1
     report = json.loads(out)
     assert report["ok"] is False
-    (problem,) = report["problems"]
-    assert problem["file"] == CQ and problem["field"] == "codes.target_stratum.value"
+    problem = next(p for p in report["problems"] if p["field"] == "codes.target_stratum.value")
+    assert problem["file"] == CQ and "'rich' is not one of" in problem["message"]
     assert problem["line"] == line_of(repo / CQ, "value: rich")
 
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from . import layout
 from .codebook import Codebook
-from .models import CodersFile, Comparison, ComparisonsFile, SourceMeta, SourcesFile, case_model, relations_model
+from .models import CodersFile, Comparison, ComparisonsFile, SourceMeta, SourcesFile, case_model, coding_file_model, relations_model
 from .problems import Problem
 from .records import line_of, validate
 from .yamlsafe import LDict, YamlError, load_file
@@ -48,6 +48,7 @@ class Annotations:
     coders: dict[str, Any] = field(default_factory=dict)
     cases: list[CaseRecord] = field(default_factory=list)
     case_files: list[str] = field(default_factory=list)
+    other_codings: list[CaseRecord] = field(default_factory=list)
     comparisons: list[Comparison] = field(default_factory=list)
     comparisons_data: LDict | None = None
     relations: list[Any] = field(default_factory=list)
@@ -162,6 +163,27 @@ def _read_cases(root: Path, ann: Annotations) -> None:
         ann.cases.append(CaseRecord(rel, data, case))
 
 
+def coding_files(root: Path) -> list[str]:
+    """Files of further coders, annotations/codings/<coder>/<case_id>.yaml, in name order."""
+    folder = root / layout.CODINGS_DIR
+    return sorted(f"{layout.CODINGS_DIR}/{p.parent.name}/{p.name}" for p in folder.glob("*/*.yaml"))
+
+
+def _read_other_codings(root: Path, ann: Annotations) -> None:
+    model = coding_file_model(ann.codebook)
+    for rel in coding_files(root):
+        data, record = read_validated(root, rel, model, ann.problems)
+        if record is None:
+            continue
+        folder, stem = Path(rel).parent.name, Path(rel).stem
+        if record.coder != folder:
+            ann.problems.append(Problem(rel, line_of(data, ("coder",)), "coder", f"coder {record.coder!r} differs from the folder name {folder!r}"))
+        elif record.case_id != stem:
+            ann.problems.append(Problem(rel, line_of(data, ("case_id",)), "case_id", f"case id {record.case_id!r} differs from the file name {stem!r}"))
+        else:
+            ann.other_codings.append(CaseRecord(rel, data, record))
+
+
 def load_annotations(root: Path) -> Annotations:
     """Read and validate every file; the result's problems list what is wrong."""
     problems: list[Problem] = []
@@ -175,6 +197,7 @@ def load_annotations(root: Path) -> Annotations:
     if coders is not None:
         ann.coders = {c.id: c for c in coders.coders}
     _read_cases(root, ann)
+    _read_other_codings(root, ann)
     data, comparisons = read_validated(root, layout.COMPARISONS, ComparisonsFile, ann.problems)
     if comparisons is not None:
         ann.comparisons_data = data

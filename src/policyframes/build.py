@@ -25,6 +25,7 @@ from .export import write_parquet
 from .manifest import write_manifest
 from .meta import DatasetMeta, read_meta
 from .problems import ValidationFailed
+from .reliability import report
 from .tables import Tables, assemble
 
 TMP_PREFIX = ".build-tmp-"
@@ -65,7 +66,10 @@ def generated_files(v: Validated) -> dict[str, str]:
     """Files outside build/ that are generated: path relative to root -> content."""
     cb = v.ann.codebook
     datacard = (v.ann.root / layout.DATACARD).read_text(encoding="utf-8")
-    extra = {"citation": lambda: "```bibtex\n" + bibtex(release_metadata(v)) + "```"}
+    extra = {
+        "citation": lambda: "```bibtex\n" + bibtex(release_metadata(v)) + "```",
+        "reliability": lambda: report(cb, v.tables.codings, v.tables.cases),
+    }
     return {
         layout.JSON_SCHEMA: json_schema(cb),
         layout.CODEBOOK_DOC: codebook_markdown(cb),

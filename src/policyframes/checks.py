@@ -13,7 +13,9 @@ from typing import Any, Callable
 import pandas as pd
 import pandera.pandas as pa
 
+from . import layout
 from .annotations import Annotations
+from .codebook import MISSING
 from .problems import Problem, not_one_of
 from .tables import Tables
 from .textmatch import matches
@@ -94,6 +96,7 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
         _isin("case_id", "", sorted(case_ids), "case "),
     ]
     _run("codings", codings, coding_rules, ["case_id", "dimension", "coder"], problems)
+    _check_adjudications(ann, tables, problems)
 
     texts = {sid: s.text for sid, s in ann.sources.items()}
     lengths = {sid: len(t) for sid, t in texts.items()}
@@ -140,6 +143,43 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
     _run("relations", tables.relations, relation_rules, ["relation_id"], problems)
     _run("timeline", tables.timeline, [], ["event_id"], problems)
     return problems
+
+
+def _check_adjudications(ann: Annotations, tables: Tables, problems: list[Problem]) -> None:
+    """Where coders disagree there must be an adjudication, and only there."""
+    codings = tables.codings
+    values: dict[tuple[str, str], dict[str, str]] = {}
+    for case_id, dim, coder, value in zip(codings["case_id"], codings["dimension"], codings["coder"], codings["value"]):
+        values.setdefault((case_id, dim), {})[coder] = value
+    adjudicated = {(rec.case.case_id, v.name): getattr(rec.case.codes, v.name).adjudication
+                   for rec in ann.cases for v in ann.codebook.coded}
+
+    def disagree(key: tuple[str, str]) -> bool:
+        return len(set(values.get(key, {}).values())) > 1
+
+    def shown(key: tuple[str, str]) -> str:
+        return ", ".join(f"{c}: {v!r}" for c, v in sorted(values.get(key, {}).items()))
+
+    primary = codings[codings["_file"].str.startswith(layout.CASES_DIR + "/")]
+    _run("codings", primary, [Rule(
+        "adjudication",
+        lambda d: pd.Series([not disagree(k) or adjudicated.get(k) is not None for k in zip(d["case_id"], d["dimension"])], index=d.index),
+        lambda r: f"coders disagree ({shown((r['case_id'], r['dimension']))}): add an adjudication with value, by and rationale",
+    )], None, problems)
+
+    def grounded(d: pd.DataFrame) -> pd.Series:
+        ok = []
+        for key, value in zip(zip(d["case_id"], d["dimension"]), d["value"]):
+            adj = adjudicated.get(key)
+            ok.append(value in MISSING or value in values.get(key, {}).values() or bool(adj and adj.evidence))
+        return pd.Series(ok, index=d.index)
+
+    _run("adjudications", tables.adjudications, [
+        Rule("value", lambda d: pd.Series([disagree(k) for k in zip(d["case_id"], d["dimension"])], index=d.index),
+             lambda r: f"the coders do not disagree here ({shown((r['case_id'], r['dimension']))}): remove the adjudication"),
+        Rule("value", grounded, lambda r: f"{r['value']!r} is no coder's value: give the adjudication its own evidence"),
+        _isin("adjudicator", "by", sorted(ann.coders), "coder "),
+    ], None, problems)
 
 
 def _mismatch(text: str, row: Any) -> str:

@@ -91,6 +91,19 @@ def cmd_new_case(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reliability(args: argparse.Namespace) -> int:
+    from .build import validate
+    from .reliability import report
+
+    try:
+        v = validate(args.root)
+    except ValidationFailed as exc:
+        _print_problems(exc.problems, "text")
+        return 1
+    print(report(v.ann.codebook, v.tables.codings, v.tables.cases), end="")
+    return 0
+
+
 def cmd_cite(args: argparse.Namespace) -> int:
     from .citation import cite
 
@@ -119,6 +132,9 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("new-case", help="start a new case file from the template")
     s.add_argument("case_id", help="identifier of the new case, e.g. hangzhou-model")
     s.set_defaults(func=cmd_new_case)
+
+    s = sub.add_parser("reliability", help="print intercoder agreement and Krippendorff's alpha per dimension")
+    s.set_defaults(func=cmd_reliability)
 
     s = sub.add_parser("cite", help="print how to cite the dataset")
     s.add_argument("--format", choices=["bibtex", "apa"], default="bibtex")

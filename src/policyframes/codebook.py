@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, model_validator
 
 MISSING = ("not_reported", "not_applicable")
-TABLES = ("cases", "codings", "evidence", "sources", "comparisons", "relations", "timeline")
+TABLES = ("cases", "codings", "adjudications", "evidence", "sources", "comparisons", "relations", "timeline")
 
 
 class _Strict(BaseModel):

@@ -71,6 +71,11 @@ def relations_model(codebook: Codebook) -> type[BaseModel]:
     return _models_for(codebook)["relations"]
 
 
+def coding_file_model(codebook: Codebook) -> type[BaseModel]:
+    """The model of a further coder's file, annotations/codings/<coder>/<case_id>.yaml."""
+    return _models_for(codebook)["coding_file"]
+
+
 def _check_date(cls: Any, value: str | None) -> str | None:
     if value is not None and value not in MISSING:
         date_range(value)
@@ -98,8 +103,16 @@ def _build_models(codebook: Codebook) -> dict[str, type[BaseModel]]:
         return self
 
     codes_fields: dict[str, Any] = {}
+    other_codes_fields: dict[str, Any] = {}
     for var in codebook.coded:
         values = _literal(codebook.allowed(var.name))
+        common = {
+            "value": (values, Field(description=var.description)),
+            "confidence": (int, Field(ge=1, le=3, description="1 low, 2 medium, 3 high.")),
+            "rationale": (str, Field(min_length=1, description="Why the evidence supports the value.")),
+            "evidence": (evidence_list, Field(description="Verbatim quotes that support the value.")),
+        }
+        validators = {"needs_evidence": model_validator(mode="after")(needs_evidence)}
         adjudication = create_model(
             f"Adjudication_{var.name}",
             __base__=Record,
@@ -111,16 +124,25 @@ def _build_models(codebook: Codebook) -> dict[str, type[BaseModel]]:
         coding = create_model(
             f"Coding_{var.name}",
             __base__=Record,
-            __validators__={"needs_evidence": model_validator(mode="after")(needs_evidence)},
-            value=(values, Field(description=var.description)),
+            __validators__=validators,
+            value=common["value"],
             coder=(str, Field(description="Coder id (annotations/coders.yaml).")),
-            confidence=(int, Field(ge=1, le=3, description="1 low, 2 medium, 3 high.")),
-            rationale=(str, Field(min_length=1, description="Why the evidence supports the value.")),
-            evidence=(evidence_list, Field(description="Verbatim quotes that support the value.")),
+            confidence=common["confidence"],
+            rationale=common["rationale"],
+            evidence=common["evidence"],
             adjudication=(adjudication | None, Field(default=None, description="Final decision where coders disagreed.")),
         )
         codes_fields[var.name] = (coding, Field(description=var.label))
+        other = create_model(f"OtherCoding_{var.name}", __base__=Record, __validators__=validators, **common)
+        other_codes_fields[var.name] = (other, Field(description=var.label))
     codes = create_model("Codes", __base__=Record, **codes_fields)
+    coding_file = create_model(
+        "CodingFile",
+        __base__=Record,
+        case_id=(str, Field(pattern=ID_PATTERN, description="The case coded; equals the file name.")),
+        coder=(str, Field(description="Coder id; equals the folder name.")),
+        codes=(create_model("OtherCodes", __base__=Record, **other_codes_fields), Field(description="The coded dimensions.")),
+    )
 
     text_fact = create_model(
         "TextFact",
@@ -174,7 +196,7 @@ def _build_models(codebook: Codebook) -> dict[str, type[BaseModel]]:
     fields["codes"] = (codes, Field(description="The coded dimensions."))
     fields["events"] = (list[event], Field(default_factory=list, description="Dated events of the case (its timeline)."))  # type: ignore[valid-type]
     case = create_model("Case", __base__=Record, **fields)
-    return {"case": case, "relations": relations}
+    return {"case": case, "relations": relations, "coding_file": coding_file}
 
 
 class Coder(Record):

@@ -26,6 +26,7 @@ PROVENANCE = ("_file", "_line", "_field", "_lines")
 class Tables:
     cases: pd.DataFrame
     codings: pd.DataFrame
+    adjudications: pd.DataFrame
     evidence: pd.DataFrame
     sources: pd.DataFrame
     comparisons: pd.DataFrame
@@ -129,6 +130,36 @@ class _Assembler:
             )
             self.evidence(file, data, path, event.evidence, case.case_id, "event", event_id, event.type, None, event.date)
 
+    def other_coding(self, file: str, data: Any, record: Any) -> None:
+        """A further coder's coding of one case (annotations/codings/<coder>/...)."""
+        for var in self.cb.coded:
+            coding = getattr(record.codes, var.name)
+            path = ("codes", var.name)
+            self.rows["codings"].add(
+                file, _node(data, path), field_path(path), case_id=record.case_id, dimension=var.name,
+                coder=record.coder, value=coding.value, confidence=coding.confidence,
+                rationale=" ".join(coding.rationale.split()), n_evidence=len(coding.evidence),
+            )
+            self.evidence(file, data, path, coding.evidence, record.case_id, "code", None, var.name, record.coder, coding.value)
+
+    def adjudications(self, cases: list[Any]) -> None:
+        """One row per adjudicated case and dimension, with every coder's value."""
+        codings = self.rows["codings"]
+        values: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for case_id, dim, coder, value in zip(codings["case_id"], codings["dimension"], codings["coder"], codings["value"]):
+            values[(case_id, dim)].append(f"{coder}={value}")
+        for rec in cases:
+            for var in self.cb.coded:
+                adj = getattr(rec.case.codes, var.name).adjudication
+                if adj is None:
+                    continue
+                path = ("codes", var.name, "adjudication")
+                self.rows["adjudications"].add(
+                    rec.file, _node(rec.data, path), field_path(path), case_id=rec.case.case_id, dimension=var.name,
+                    value=adj.value, adjudicator=adj.by, rationale=" ".join(adj.rationale.split()),
+                    coder_values="; ".join(sorted(values[(rec.case.case_id, var.name)])),
+                )
+
     def relation(self, data: Any, index: int, rel: Any) -> None:
         path = ("relations", index)
         relation_id = f"{rel.from_case}/{rel.type}/{rel.to_case or 'centre'}"
@@ -146,6 +177,9 @@ def assemble(ann: Annotations) -> Tables:
     asm = _Assembler(cb)
     for rec in ann.cases:
         asm.case(rec.file, rec.data, rec.case)
+    for rec in ann.other_codings:
+        asm.other_coding(rec.file, rec.data, rec.case)
+    asm.adjudications(ann.cases)
     for index, rel in enumerate(ann.relations):
         asm.relation(ann.relations_data, index, rel)
 
