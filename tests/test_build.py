@@ -101,7 +101,7 @@ def test_to_hf_returns_every_table(tmp_path: Path) -> None:
     import policyframes
 
     dd = policyframes.to_hf(cache_dir=tmp_path)
-    assert set(dd) == set(policyframes.tables()) >= {"cases", "codings", "adjudications", "evidence", "sources", "comparisons", "relations", "timeline"}
+    assert set(dd) == set(policyframes.table_names()) >= {"cases", "codings", "adjudications", "evidence", "sources", "comparisons", "relations", "timeline"}
     assert dd["evidence"].num_rows == len(pd.read_parquet(ROOT / "build" / "evidence.parquet"))
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["load", "load_codebook", "cite", "to_hf", "metadata", "tables", "__version__"]
+__all__ = ["load", "load_codebook", "cite", "to_hf", "metadata", "table_names", "__version__"]
 
 
 def __getattr__(name: str) -> Any:
     # Imported on first use, so that `import policyframes` stays fast.
-    if name in ("load", "load_codebook", "to_hf", "metadata", "tables"):
+    if name in ("load", "load_codebook", "to_hf", "metadata", "table_names"):
         from . import loader
 
         return getattr(loader, name)

@@ -46,7 +46,7 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     return Codebook.model_validate_json(_verified(data_dir(path), "codebook.json").read_text(encoding="utf-8"))
 
 
-def tables(path: str | Path | None = None) -> list[str]:
+def table_names(path: str | Path | None = None) -> list[str]:
     """Names of the dataset's tables."""
     return list(metadata(path)["tables"])
 
@@ -64,7 +64,7 @@ def load(table: str = "cases", path: str | Path | None = None) -> pd.DataFrame:
     file and the codings table).
     """
     folder = data_dir(path)
-    names = tables(folder)
+    names = table_names(folder)
     if table not in names:
         raise ValueError(f"unknown table {table!r}; choose one of {', '.join(names)}")
     import pandas as pd
@@ -95,7 +95,7 @@ def to_hf(path: str | Path | None = None, cache_dir: str | Path | None = None) -
     from .manifest import verify
 
     folder = data_dir(path)
-    names = tables(folder)
+    names = table_names(folder)
     verify(folder, ["README.md", *(f"{t}.parquet" for t in names)])
     cache = str(cache_dir) if cache_dir is not None else tempfile.mkdtemp(prefix="policyframes-hf-")
     return datasets.DatasetDict(
