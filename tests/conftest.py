@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import tempfile
@@ -66,3 +67,11 @@ def line_of(path: Path, needle: str) -> int:
 def tree_bytes(folder: Path) -> dict[str, bytes]:
     """Every file under a folder, relative path -> bytes."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def validator(module: str):
+    """Import a release validator (mlcroissant, frictionless): a test without it is
+    skipped, except under CI (.ci/run sets POLICYFRAMES_CI), which installs them."""
+    if os.environ.get("POLICYFRAMES_CI"):
+        return importlib.import_module(module)
+    return pytest.importorskip(module)

@@ -19,13 +19,17 @@ from pathlib import Path
 from . import layout
 from .annotations import Annotations, load_annotations
 from .checks import check_tables
-from .citation import bibtex
+from .citation import bibtex, citation_cff
+from .croissant import croissant
+from .csvexport import write_csv
+from .datapackage import datapackage
 from .docs import codebook_markdown, datacard_blocks, fill_blocks, hf_card, json_schema
 from .export import write_parquet
 from .manifest import write_manifest
 from .meta import DatasetMeta, read_meta
 from .problems import ValidationFailed
 from .reliability import report
+from .stata import write_stata
 from .tables import Tables, assemble
 
 TMP_PREFIX = ".build-tmp-"
@@ -74,6 +78,7 @@ def generated_files(v: Validated) -> dict[str, str]:
         layout.JSON_SCHEMA: json_schema(cb),
         layout.CODEBOOK_DOC: codebook_markdown(cb),
         layout.DATACARD: fill_blocks(datacard, datacard_blocks(cb, v.meta, v.tables.as_dict(), extra)),
+        layout.CITATION: citation_cff(v.meta),
     }
 
 
@@ -81,10 +86,15 @@ def write_dataset(v: Validated, folder: Path, datacard: str) -> None:
     """Write every file of the dataset into an empty folder."""
     cb = v.ann.codebook
     arrow = write_parquet(v.tables, cb, v.meta, folder)
+    write_csv(arrow, folder)
+    write_stata(arrow["cases"], cb, v.meta, folder)
     licences = sorted({s.meta.licence.lower() for s in v.ann.sources.values() if s.meta.full_text_included} - {v.meta.licence.lower()})
     (folder / "README.md").write_text(hf_card(cb, v.meta, list(arrow), datacard, licences), encoding="utf-8")
     _write_json(folder / "codebook.json", cb.model_dump(mode="json"))
     _write_json(folder / "metadata.json", release_metadata(v))
+    sources = [s.meta for _, s in sorted(v.ann.sources.items())]
+    _write_json(folder / "datapackage.json", datapackage(arrow, cb, v.meta, sources, folder))
+    _write_json(folder / "croissant.json", croissant(arrow, cb, v.meta, bibtex(release_metadata(v)), folder))
     write_manifest(folder)
 
 

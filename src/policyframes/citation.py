@@ -1,11 +1,15 @@
-"""How to cite the dataset: BibTeX and APA, from the release metadata."""
+"""How to cite the dataset: BibTeX and APA from the release metadata, and the
+repository's CITATION.cff from dataset.yaml."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .loader import metadata
+
+if TYPE_CHECKING:
+    from .meta import DatasetMeta
 
 
 def bibtex(meta: dict[str, Any]) -> str:
@@ -34,3 +38,23 @@ def cite(format: str = "bibtex", path: str | Path | None = None) -> str:
     if format not in formats:
         raise ValueError(f"unknown citation format {format!r}; choose bibtex or apa")
     return formats[format](metadata(path))
+
+
+def citation_cff(meta: DatasetMeta) -> str:
+    """CITATION.cff (Citation File Format 1.2.0) of the release described in dataset.yaml."""
+    import yaml
+
+    cff = {
+        "cff-version": "1.2.0",
+        "message": "If you use this dataset, please cite it as below.",
+        "type": "dataset",
+        "title": meta.title,
+        "version": meta.version,
+        "date-released": meta.date_released,
+        "authors": [{"name": a.name} for a in meta.authors],
+        "license": meta.licence,
+        "abstract": " ".join(meta.description.split()),
+        "keywords": list(meta.keywords),
+    }
+    body = yaml.safe_dump(cff, sort_keys=False, allow_unicode=True, width=100)
+    return "# Generated from dataset.yaml by `policyframes build`; do not edit.\n" + body

@@ -111,6 +111,19 @@ def cmd_cite(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .diff import diff_builds
+    from .manifest import IntegrityError
+
+    try:
+        result = diff_builds(args.old, args.new)
+    except (FileNotFoundError, IntegrityError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(result.report(), end="")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="policyframes", description="Build, validate and cite the policyframes dataset.")
     p.add_argument("--root", type=Path, default=None, help="repository root (default: found from the current folder)")
@@ -139,6 +152,11 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("cite", help="print how to cite the dataset")
     s.add_argument("--format", choices=["bibtex", "apa"], default="bibtex")
     s.set_defaults(func=cmd_cite, needs_root=False)
+
+    s = sub.add_parser("diff", help="list the cases and values that changed between two builds")
+    s.add_argument("old", type=Path, help="folder of the earlier build")
+    s.add_argument("new", type=Path, help="folder of the later build")
+    s.set_defaults(func=cmd_diff, needs_root=False)
     return p
 
 

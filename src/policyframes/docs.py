@@ -14,6 +14,8 @@ from .codebook import MISSING, Codebook
 from .meta import DatasetMeta
 from .models import case_model
 
+LANGUAGES = ["en", "zh"]  # of the dataset's text: English, with Chinese names
+
 
 def cell(text: Any) -> str:
     """Text made safe for one cell of a Markdown table."""
@@ -159,7 +161,7 @@ def hf_card(codebook: Codebook, meta: DatasetMeta, tables: list[str], datacard: 
     header = {
         "pretty_name": meta.title,
         "license": [meta.licence.lower(), *licences],
-        "language": ["en", "zh"],
+        "language": LANGUAGES,
         "tags": list(meta.keywords),
         "size_categories": ["n<1K"],
         "configs": [{"config_name": t, "data_files": [{"split": "train", "path": f"{t}.parquet"}], **({"default": True} if t == "cases" else {})} for t in tables],
