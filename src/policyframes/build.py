@@ -24,6 +24,7 @@ from .docs import codebook_markdown, datacard_blocks, fill_blocks, hf_card, json
 from .export import write_parquet
 from .manifest import write_manifest
 from .meta import DatasetMeta, read_meta
+from .site import write_site
 from .problems import ValidationFailed
 from .tables import Tables, assemble
 
@@ -81,6 +82,7 @@ def write_dataset(v: Validated, folder: Path, datacard: str) -> None:
     (folder / "README.md").write_text(hf_card(cb, v.meta, list(arrow), datacard, licences), encoding="utf-8")
     _write_json(folder / "codebook.json", cb.model_dump(mode="json"))
     _write_json(folder / "metadata.json", release_metadata(v))
+    write_site(v, folder / layout.SITE)
     write_manifest(folder)
 
 

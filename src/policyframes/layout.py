@@ -16,6 +16,7 @@ CASES_DIR = "annotations/cases"
 COMPARISONS = "annotations/comparisons.yaml"
 TEMPLATE = "annotations/_template.yaml"
 BUILD = "build"
+SITE = "site"  # the static site, inside build/
 
 TABLES = ("cases", "codings", "evidence", "sources", "comparisons")
 
