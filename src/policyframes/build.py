@@ -27,6 +27,7 @@ from .docs import codebook_markdown, datacard_blocks, fill_blocks, hf_card, json
 from .export import write_parquet
 from .manifest import write_manifest
 from .meta import DatasetMeta, read_meta
+from .site import write_site
 from .problems import ValidationFailed
 from .reliability import report
 from .stata import write_stata
@@ -95,6 +96,7 @@ def write_dataset(v: Validated, folder: Path, datacard: str) -> None:
     sources = [s.meta for _, s in sorted(v.ann.sources.items())]
     _write_json(folder / "datapackage.json", datapackage(arrow, cb, v.meta, sources, folder))
     _write_json(folder / "croissant.json", croissant(arrow, cb, v.meta, bibtex(release_metadata(v)), folder))
+    write_site(v, folder / layout.SITE)
     write_manifest(folder)
 
 

@@ -124,6 +124,27 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import HOST, make_server
+
+    site = args.root / layout.BUILD / layout.SITE
+    if not (site / "index.html").is_file():
+        print(f"error: {layout.BUILD}/{layout.SITE}/index.html does not exist: run `policyframes build` first", file=sys.stderr)
+        return 1
+    try:
+        server = make_server(site, args.port)
+    except OSError as exc:
+        print(f"error: cannot serve on {HOST}:{args.port}: {exc.strerror}", file=sys.stderr)
+        return 1
+    with server:
+        print(f"serving {layout.BUILD}/{layout.SITE}/ at http://{HOST}:{server.server_port}/ (Ctrl-C stops)", flush=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="policyframes", description="Build, validate and cite the policyframes dataset.")
     p.add_argument("--root", type=Path, default=None, help="repository root (default: found from the current folder)")
@@ -148,6 +169,10 @@ def parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("reliability", help="print intercoder agreement and Krippendorff's alpha per dimension")
     s.set_defaults(func=cmd_reliability)
+
+    s = sub.add_parser("serve", help=f"serve the built site ({layout.BUILD}/{layout.SITE}/) on 127.0.0.1 for a browser")
+    s.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0: any free port)")
+    s.set_defaults(func=cmd_serve)
 
     s = sub.add_parser("cite", help="print how to cite the dataset")
     s.add_argument("--format", choices=["bibtex", "apa"], default="bibtex")

@@ -10,6 +10,7 @@ from typing import Any, Callable
 import pandas as pd
 import yaml
 
+from . import layout
 from .codebook import MISSING, Codebook
 from .meta import DatasetMeta
 from .models import case_model
@@ -169,6 +170,7 @@ def hf_card(codebook: Codebook, meta: DatasetMeta, tables: list[str], datacard: 
     }
     front = yaml.safe_dump(header, sort_keys=False, allow_unicode=True, width=1000)
     body = datacard.split("\n", 1)[1] if datacard.startswith("# ") else datacard
+    body = body.replace(f"]({layout.BUILD}/", "](")  # the card lives in build/ itself
     return f"---\n{front}---\n\n# {meta.title}\n{body}"
 
 

@@ -19,6 +19,7 @@ COMPARISONS = "annotations/comparisons.yaml"
 RELATIONS = "annotations/relations.yaml"
 TEMPLATE = "annotations/_template.yaml"
 BUILD = "build"
+SITE = "site"  # the static site, inside build/
 
 
 def find_root(start: Path | None = None) -> Path:

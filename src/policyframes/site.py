@@ -1,0 +1,546 @@
+"""The dataset as a static web site (build/site/): the coding matrix, a page per case,
+per paired comparison and per source, and the codebook.
+
+Plain files that open from disk or any static host, with no request outside the site.
+Everything is derived from the codebook and the tables. From any cell of the matrix, two
+clicks reach the highlighted source passage behind the code: the cell opens the case's
+section for that dimension, whose quotes link to the source page at the passage.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from html import escape
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from . import figure
+from .codebook import MISSING, Variable
+from .palette import swatches
+from .passages import GAP, Span, anchor, excerpt_blocks, mark_up
+from .tables import PROVENANCE
+from .textmatch import NormalisedText
+
+if TYPE_CHECKING:
+    from .build import Validated
+
+FILTERS = ("policy_type", "locality")
+
+
+def e(value: Any) -> str:
+    """Text made safe for HTML content and quoted attributes."""
+    return escape(str(value), quote=True)
+
+
+def words(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    rows = df.drop(columns=[c for c in PROVENANCE if c in df.columns]).to_dict("records")
+    return [{k: None if _missing(v) else v for k, v in row.items()} for row in rows]
+
+
+def _missing(value: Any) -> bool:
+    return not isinstance(value, (list, tuple)) and bool(pd.isna(value))
+
+
+class Site:
+    """The pages of the site, computed from a validated dataset."""
+
+    def __init__(self, v: Validated) -> None:
+        self.v = v
+        self.cb = v.ann.codebook
+        self.meta = v.meta
+        self.cases = _records(v.tables.cases)
+        self.case = {c["case_id"]: c for c in self.cases}
+        self.sources = {s["source_id"]: s for s in _records(v.tables.sources)}
+        self.comparisons = _records(v.tables.comparisons)
+        self.codings: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+        for row in _records(v.tables.codings):
+            self.codings[row["case_id"], row["dimension"]].append(row)
+        self.evidence: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+        self.record_evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)  # events and relations
+        for row in _records(v.tables.evidence):
+            if row["record_type"] in ("code", "fact"):
+                self.evidence[row["case_id"], row["dimension"]].append(row)
+            else:
+                self.record_evidence[row["record_id"]].append(row)
+        self.events = _records(v.tables.timeline)
+        self.relations = _records(v.tables.relations)
+        self.swatches = {var.name: swatches(var, i) for i, var in enumerate(self.cb.coded)}
+        self.examples = self._locate_examples()
+        self.citations = self._citations()
+
+    # -- lookups ---------------------------------------------------------------------
+
+    def label(self, var: str, code: str | None) -> str:
+        """The codebook's label of a code (categories and missing codes)."""
+        for cat in self.cb.variable(var).categories:
+            if cat.code == code:
+                return cat.label
+        for missing in self.cb.missing_codes:
+            if missing.code == code:
+                return missing.label
+        return str(code)
+
+    def confidence(self, level: int) -> str:
+        labels = {c.level: c.label for c in self.cb.confidence}
+        return f"{level} ({labels.get(level, '?')})"
+
+    def attribution(self, code: str) -> str:
+        return next((a.label for a in self.cb.attributions if a.code == code), code)
+
+    def coder(self, coder_id: str) -> str:
+        coder = self.v.ann.coders.get(coder_id)
+        return f"{coder_id} ({coder.role})" if coder is not None else coder_id
+
+    def cite_source(self, source_id: str) -> str:
+        s = self.sources[source_id]
+        return f"{', '.join(s['authors'])}, {s['date']}"
+
+    def _locate_examples(self) -> dict[tuple[str, str], tuple[str, Span]]:
+        """(variable, code) -> (source, span) of each category's example in its source."""
+        found: dict[tuple[str, str], tuple[str, Span]] = {}
+        index: dict[str, NormalisedText] = {}
+        for var in self.cb.variables:
+            for cat in var.categories:
+                if cat.example is None or cat.example.source not in self.v.ann.sources:
+                    continue
+                text = index.setdefault(cat.example.source, NormalisedText(self.v.ann.sources[cat.example.source].text))
+                spans = text.find_all(cat.example.quote)
+                if spans:
+                    found[var.name, cat.code] = (cat.example.source, spans[0])
+        return found
+
+    def _citations(self) -> dict[str, dict[Span, list[tuple[str, str]]]]:
+        """Source -> passage -> what cites it, as (link from a source page, text)."""
+        out: dict[str, dict[Span, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
+        for (case_id, dim), rows in self.evidence.items():
+            for row in rows:
+                name = self.case[case_id]["name_en"]
+                text = f"{name}: {self.cb.variable(dim).label} ({self.value_text(dim, row['value'])})"
+                out[row["source_id"]][row["start"], row["end"]].append((f"../cases/{case_id}.html#{dim}", text))
+        for event in self.events:
+            text = f"{self.case[event['case_id']]['name_en']}: {self.event_label(event['type'])}, {event['date']}"
+            for row in self.record_evidence[event["event_id"]]:
+                out[row["source_id"]][row["start"], row["end"]].append((f"../cases/{event['case_id']}.html#timeline", text))
+        for rel in self.relations:
+            text = f"{self.case[rel['from_case']]['name_en']}: {self.relation_text(rel)}"
+            for row in self.record_evidence[rel["relation_id"]]:
+                out[row["source_id"]][row["start"], row["end"]].append((f"../cases/{rel['from_case']}.html#relations", text))
+        for (var, code), (source_id, span) in self.examples.items():
+            text = f"Codebook example: {self.cb.variable(var).label}, {self.label(var, code)}"
+            out[source_id][span].append((f"../codebook.html#{var}--{code}", text))
+        return out
+
+    def event_label(self, code: str) -> str:
+        return next(t.label for t in self.cb.event_types if t.code == code)
+
+    def relation_text(self, rel: dict[str, Any]) -> str:
+        """A relation in words, e.g. "Part of: The Chongqing Model under Bo Xilai"."""
+        label = next(t.label for t in self.cb.relation_types if t.code == rel["type"])
+        target = self.case[rel["to_case"]]["name_en"] if rel["to_case"] else "the central party-state"
+        return f"{label}: {target}" if rel["to_case"] else label
+
+    def value_text(self, var: str, value: str) -> str:
+        """A value as a reader sees it: the label of a code, the text of a fact."""
+        return self.label(var, value) if self.cb.variable(var).categories or value in MISSING else value
+
+    # -- fragments -------------------------------------------------------------------
+
+    def badge(self, var: str, code: str, root: str) -> str:
+        """A code, coloured, linking to its entry in the codebook."""
+        css = f"code c-{var}--{code}" if var in self.swatches else "code"
+        return f'<a class="{e(css)}" href="{root}codebook.html#{e(var)}--{e(code)}">{e(self.label(var, code))}</a>'
+
+    def quotes(self, rows: list[dict[str, Any]], root: str) -> str:
+        """Evidence quotes, each linking to its passage in the source."""
+        if not rows:
+            return '<p class="none">No evidence quote (a missing code needs none).</p>'
+        items = []
+        for row in rows:
+            start, end, source_id = row["start"], row["end"], row["source_id"]
+            href = f"{root}sources/{source_id}.html#{anchor(start, end)}"
+            items.append(
+                f'<li><blockquote><p><a class="quote" href="{e(href)}">\u201c{e(words(row["quote"]))}\u201d</a></p></blockquote>'
+                f'<p class="cite">{e(self.attribution(row["attribution"]))}; {e(self.cite_source(source_id))}, '
+                f"characters {start}\u2013{end}</p></li>"
+            )
+        return f'<ol class="quotes">{"".join(items)}</ol>'
+
+    def coding_block(self, case_id: str, var: Variable, root: str, heading: str = "h3") -> str:
+        """Every coder's value, confidence, rationale and quotes on one dimension of a case."""
+        final = self.case[case_id][var.name]
+        evidence = self.evidence[case_id, var.name]
+        used: set[int] = set()
+        parts = [f'<p class="final">Final code: {self.badge(var.name, final, root)}</p>']
+        for coding in self.codings[case_id, var.name]:
+            mine = [i for i, ev in enumerate(evidence) if ev["coder"] == coding["coder"] and ev["value"] == coding["value"]]
+            used.update(mine)
+            parts.append(
+                f'<div class="coding"><{heading}>Coder {e(self.coder(coding["coder"]))}</{heading}><dl>'
+                f"<dt>Code</dt><dd>{self.badge(var.name, coding['value'], root)}</dd>"
+                f"<dt>Confidence</dt><dd>{e(self.confidence(coding['confidence']))}</dd>"
+                f"<dt>Rationale</dt><dd>{e(words(coding['rationale']))}</dd></dl>"
+                f"{self.quotes([evidence[i] for i in mine], root)}</div>"
+            )
+        rest = [ev for i, ev in enumerate(evidence) if i not in used]
+        groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+        for ev in rest:
+            groups[ev["coder"], ev["value"]].append(ev)
+        for (coder, value), rows in groups.items():
+            parts.append(
+                f'<div class="coding"><{heading}>Further evidence from {e(self.coder(coder))} for '
+                f"{self.badge(var.name, value, root)}</{heading}>{self.quotes(rows, root)}</div>"
+            )
+        return "".join(parts)
+
+    def page(self, title: str, body: str, root: str, here: str) -> str:
+        nav = [("index.html", "Coding matrix"), ("index.html#comparisons", "Comparisons"), ("index.html#sources", "Sources"), ("codebook.html", "Codebook")]
+        current = ' aria-current="page"'
+        links = "".join(f'<li><a href="{root}{href}"{current if href == here else ""}>{e(text)}</a></li>' for href, text in nav)
+        meta = self.meta
+        return (
+            "<!DOCTYPE html>\n"
+            f'<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{e(title)} \u00b7 {e(meta.name)}</title>\n"
+            f'<link rel="icon" href="data:,">\n'
+            f'<link rel="stylesheet" href="{root}style.css">\n'
+            f'<script src="{root}site.js" defer></script>\n'
+            "</head>\n<body>\n"
+            '<a class="skip" href="#main">Skip to content</a>\n'
+            f'<header><p class="site"><a href="{root}index.html">{e(meta.name)}</a> {e(meta.version)}</p>'
+            f'<nav aria-label="Site"><ul>{links}</ul></nav></header>\n'
+            f'<main id="main" tabindex="-1">\n{body}\n</main>\n'
+            f"<footer><p>{e(meta.name)} {e(meta.version)}, codebook {e(self.cb.codebook_version)}. "
+            f"Annotations and codebook: {e(meta.licence)}. Source texts keep their own terms; each source page says which.</p></footer>\n"
+            "</body>\n</html>\n"
+        )
+
+    # -- pages -----------------------------------------------------------------------
+
+    def home(self) -> str:
+        coded = self.cb.coded
+        filters = []
+        for name in FILTERS:
+            var = self.cb.variable(name)
+            present = {c[name] for c in self.cases}
+            values = [c for c in self.cb.allowed(name) if c in present] if var.categories else sorted(present)
+            options = "".join(f'<option value="{e(v)}">{e(self.label(name, v))}</option>' for v in values)
+            filters.append(
+                f'<label>{e(var.label)} <select data-filter="{e(name)}"><option value="">All</option>{options}</select></label>'
+            )
+        head = "".join(f'<th scope="col"><a href="codebook.html#{e(v.name)}">{e(v.label)}</a></th>' for v in coded)
+        rows = []
+        for case in self.cases:
+            cid = case["case_id"]
+            data = "".join(f' data-{name}="{e(case[name])}"' for name in FILTERS)
+            cells = "".join(
+                f'<td class="c-{e(v.name)}--{e(case[v.name])}"><a href="cases/{e(cid)}.html#{e(v.name)}">{e(self.label(v.name, case[v.name]))}</a></td>'
+                for v in coded
+            )
+            where = f"{case['locality']} \u00b7 {self.label('policy_type', case['policy_type'])}"
+            rows.append(
+                f'<tr data-case="{e(cid)}"{data}><th scope="row"><a href="cases/{e(cid)}.html">{e(case["name_en"])}</a>'
+                f'<span class="where">{e(where)}</span></th>{cells}</tr>'
+            )
+        comparisons = "".join(
+            f'<li><a href="comparisons/{e(c.id)}.html">{e(self.case[c.cases[0]]["name_en"])} vs. {e(self.case[c.cases[1]]["name_en"])}</a>'
+            f"<p>{e(words(c.summary))}</p></li>"
+            for c in self.v.ann.comparisons
+        )
+        sources = "".join(
+            f'<li><a href="sources/{e(sid)}.html">{e(s["title"])}</a> ({e(self.cite_source(sid))}; {e(s["venue"])}). '
+            f'{"Full text" if s["full_text_included"] else "Cited sentences only"}.</li>'
+            for sid, s in self.sources.items()
+        )
+        body = (
+            f"<h1>{e(self.meta.title)}</h1>\n<p>{e(words(self.meta.description))}</p>\n"
+            f"<p>Version {e(self.meta.version)} (codebook {e(self.cb.codebook_version)}), released {e(self.meta.date_released)}. "
+            f'The matrix as a figure: <a href="matrix.svg">SVG</a>, <a href="matrix.png">PNG</a>.</p>\n'
+            '<h2 id="matrix">Coding matrix</h2>\n'
+            f'<form class="filters" hidden aria-label="Filter the cases">{"".join(filters)}'
+            '<p class="status" role="status" aria-live="polite"></p></form>\n'
+            '<div class="scroll"><table class="matrix">'
+            "<caption>Final code of each case on each coded dimension. Each cell opens the coders\u2019 rationale and "
+            "evidence quotes; each quote opens its passage in the source.</caption>"
+            f'<thead><tr><th scope="col">Case</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>\n'
+            f'<h2 id="comparisons">Paired comparisons</h2>\n<ul class="list">{comparisons}</ul>\n'
+            f'<h2 id="sources">Sources</h2>\n<ul class="list">{sources}</ul>'
+        )
+        return self.page("Coding matrix", body, "", "index.html")
+
+    def case_page(self, case: dict[str, Any]) -> str:
+        root = "../"
+        cid = case["case_id"]
+        described = []
+        for var in self.cb.variables:
+            if var.kind != "descriptive" or var.name in ("case_id", "name_en", "name_zh"):
+                continue
+            value = case[var.name]
+            if var.name == "sources":
+                shown = ", ".join(f'<a href="{root}sources/{e(s)}.html">{e(self.sources[s]["title"])}</a>' for s in value)
+            elif var.categories:
+                shown = self.badge(var.name, value, root)
+            else:
+                shown = e(value) if value is not None else "\u2014"
+            described.append(f"<dt>{e(var.label)}</dt><dd>{shown}</dd>")
+        contents = "".join(f'<li><a href="#{e(v.name)}">{e(v.label)}</a></li>' for v in [*self.cb.facts, *self.cb.coded])
+        sections = []
+        for var in self.cb.facts:
+            value = case[var.name]
+            sections.append(
+                f'<section id="{e(var.name)}" tabindex="-1"><h2>{e(var.label)}</h2><p class="final">{e(self.value_text(var.name, value))}</p>'
+                f"{self.quotes(self.evidence[cid, var.name], root)}</section>"
+            )
+        for var in self.cb.coded:
+            sections.append(
+                f'<section id="{e(var.name)}" tabindex="-1"><h2>{e(var.label)}</h2>'
+                f'<p class="about">{e(words(var.description))} <a href="{root}codebook.html#{e(var.name)}">Codebook</a></p>'
+                f"{self.coding_block(cid, var, root)}</section>"
+            )
+        sections += self.timeline_section(cid, root) + self.relations_section(cid, root)
+        if self.events_of(cid):
+            contents += '<li><a href="#timeline">Timeline</a></li>'
+        if self.relations_of(cid):
+            contents += '<li><a href="#relations">Relations</a></li>'
+        pairs = [c for c in self.v.ann.comparisons if cid in c.cases]
+        compared = ""
+        if pairs:
+            items = "".join(
+                f'<li><a href="{root}comparisons/{e(c.id)}.html">{e(self.case[c.cases[0]]["name_en"])} vs. {e(self.case[c.cases[1]]["name_en"])}</a></li>'
+                for c in pairs
+            )
+            compared = f'<section id="comparisons"><h2>Compared with</h2><ul>{items}</ul></section>'
+        zh = f'<p class="zh" lang="zh">{e(case["name_zh"])}</p>' if case.get("name_zh") else ""
+        body = (
+            f"<h1>{e(case['name_en'])}</h1>{zh}\n<dl class=\"facts\">{''.join(described)}</dl>\n"
+            f'<nav aria-label="Dimensions"><ul class="contents">{contents}</ul></nav>\n'
+            + "\n".join(sections)
+            + compared
+        )
+        return self.page(case["name_en"], body, root, "")
+
+    def events_of(self, case_id: str) -> list[dict[str, Any]]:
+        return sorted((ev for ev in self.events if ev["case_id"] == case_id), key=lambda ev: (ev["date_earliest"], ev["date_latest"], ev["type"]))
+
+    def relations_of(self, case_id: str) -> list[dict[str, Any]]:
+        return [r for r in self.relations if case_id in (r["from_case"], r["to_case"])]
+
+    def timeline_section(self, case_id: str, root: str) -> list[str]:
+        """The dated events of a case, each with its evidence."""
+        events = self.events_of(case_id)
+        if not events:
+            return []
+        items = "".join(
+            f'<li><p><strong>{e(ev["date"])}</strong> · {e(self.event_label(ev["type"]))}: {e(words(ev["description"]))}</p>'
+            f'{self.quotes(self.record_evidence[ev["event_id"]], root)}</li>'
+            for ev in events
+        )
+        return [f'<section id="timeline" tabindex="-1"><h2>Timeline</h2><ol class="events">{items}</ol></section>']
+
+    def relations_section(self, case_id: str, root: str) -> list[str]:
+        """Relations from and to a case, each with its rationale and evidence."""
+        relations = self.relations_of(case_id)
+        if not relations:
+            return []
+        items = []
+        for rel in relations:
+            source = self.case[rel["from_case"]]["name_en"]
+            link = f'<a href="{root}cases/{e(rel["from_case"])}.html">{e(source)}</a>'
+            if rel["to_case"]:
+                target = f'<a href="{root}cases/{e(rel["to_case"])}.html">{e(self.case[rel["to_case"]]["name_en"])}</a>'
+                label = next(t.label for t in self.cb.relation_types if t.code == rel["type"]).lower()
+                sentence = f"{link} — {e(label)} → {target}"
+            else:
+                sentence = f"{link} — {e(self.relation_text(rel).lower())}"
+            date = f' ({e(rel["date"])})' if rel["date"] else ""
+            items.append(f"<li><p>{sentence}{date}. {e(words(rel['rationale']))}</p>{self.quotes(self.record_evidence[rel['relation_id']], root)}</li>")
+        return [f'<section id="relations" tabindex="-1"><h2>Relations</h2><ul class="relations">{"".join(items)}</ul></section>']
+
+    def comparison_page(self, comparison: Any) -> str:
+        root = "../"
+        a, b = comparison.cases
+        rows = [r for r in self.comparisons if r["comparison_id"] == comparison.id]
+        sections = []
+        for row in rows:
+            var = self.cb.variable(row["dimension"])
+            sides = "".join(
+                f'<div class="side"><h3><a href="{root}cases/{e(cid)}.html#{e(var.name)}">{e(self.case[cid]["name_en"])}</a></h3>'
+                f'{self.coding_block(cid, var, root, "h4")}</div>'
+                for cid in (a, b)
+            )
+            sections.append(
+                f'<section id="{e(var.name)}" tabindex="-1"><h2>{e(var.label)}</h2>'
+                f'<p class="contrast {e(row["contrast"])}"><strong>{e(row["contrast"].capitalize())}.</strong> {e(words(row["statement"]))}</p>'
+                f'<div class="sides">{sides}</div></section>'
+            )
+        title = f"{self.case[a]['name_en']} vs. {self.case[b]['name_en']}"
+        body = f"<h1>{e(title)}</h1>\n<p>{e(words(comparison.summary))}</p>\n" + "\n".join(sections)
+        return self.page(title, body, root, "")
+
+    def source_page(self, source_id: str) -> str:
+        root = "../"
+        s = self.sources[source_id]
+        text = self.v.ann.sources[source_id].text
+        cited = self.citations.get(source_id, {})
+        spans = sorted(cited)
+        licence = e(s["licence"])
+        if s["licence"].lower() != "unknown":
+            licence = f'<a href="https://spdx.org/licenses/{e(s["licence"])}.html">{licence}</a>'
+        record = [
+            ("Authors", e(", ".join(s["authors"]))),
+            ("Venue", e(s["venue"])),
+            ("Date", e(s["date"])),
+            ("Genre", e(s["genre"])),
+            ("Licence", licence),
+            ("Address", f'<a href="{e(s["url"])}">{e(s["url"])}</a>' if s["url"] else "unknown"),
+            ("Text", f"{s['n_chars']} characters, SHA-256 <code>{e(s['sha256'])}</code>"),
+            ("Notes", e(words(s["notes"]))),
+        ]
+        parts = [f"<h1>{e(s['title'])}</h1>", '<dl class="facts">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in record) + "</dl>"]
+        if s["full_text_included"]:
+            parts.append(
+                f'<p class="note">The full text follows, unmodified, by {e(", ".join(s["authors"]))}, reproduced under the licence '
+                f"{licence}. Cited passages are highlighted.</p>"
+            )
+            parts.append(f'<h2>Text</h2><div class="text">{mark_up(text, 0, len(text), spans)}</div>')
+        else:
+            parts.append(
+                f'<p class="note">The dataset does not redistribute this text in full (licence: {licence}). Only the sentences '
+                f"that hold cited passages are shown, with {GAP} where text is left out; cited passages are highlighted.</p>"
+            )
+            blocks = excerpt_blocks(text, spans)
+            shown = ['<h2>Cited sentences</h2>']
+            last = 0
+            for lo, hi in blocks:
+                if text[last:lo].strip():
+                    shown.append(f'<p class="gap">{GAP}</p>')
+                shown.append(f'<div class="text">{mark_up(text, lo, hi, [sp for sp in spans if lo <= sp[0] and sp[1] <= hi])}</div>')
+                last = hi
+            if text[last:].strip():
+                shown.append(f'<p class="gap">{GAP}</p>')
+            parts.append("".join(shown))
+        items = "".join(
+            f'<li><a href="#{anchor(*span)}">Characters {span[0]}\u2013{span[1]}</a>: '
+            + "; ".join(f'<a href="{e(href)}">{e(text)}</a>' for href, text in cited[span])
+            + "</li>"
+            for span in spans
+        )
+        parts.append(f'<h2 id="cited">Cited passages</h2><ol class="cited">{items}</ol>')
+        return self.page(s["title"], "\n".join(parts), root, "")
+
+    def codebook_page(self) -> str:
+        cb = self.cb
+        parts = [
+            f"<h1>{e(cb.title)}</h1>",
+            f"<p>Codebook version {e(cb.codebook_version)}. {e(words(cb.description))}</p>",
+            '<nav aria-label="Variables"><ul class="contents">'
+            + "".join(f'<li><a href="#{e(v.name)}">{e(v.label)}</a></li>' for v in cb.variables)
+            + "</ul></nav>",
+            '<h2 id="general-rules">General rules</h2><dl>'
+            + "".join(f"<dt>{e(r.id)}</dt><dd>{e(words(r.rule))}</dd>" for r in cb.general_rules)
+            + "</dl>",
+            '<h2 id="confidence">Confidence</h2><dl>'
+            + "".join(f"<dt>{c.level} {e(c.label)}</dt><dd>{e(words(c.definition))}</dd>" for c in cb.confidence)
+            + "</dl>",
+            '<h2 id="attributions">Attribution of evidence</h2><dl>'
+            + "".join(f"<dt>{e(a.label)} (<code>{e(a.code)}</code>)</dt><dd>{e(words(a.definition))}</dd>" for a in cb.attributions)
+            + "</dl>",
+            f'<h2 id="quote-normalisation">Quote normalisation</h2><p>{e(words(cb.quote_normalisation))}</p>',
+            '<h2 id="variables">Variables</h2>',
+        ]
+        for var in cb.variables:
+            parts.append(self._variable(var))
+        return self.page(cb.title, "\n".join(parts), "", "codebook.html")
+
+    def _variable(self, var: Variable) -> str:
+        head = (
+            f'<section id="{e(var.name)}" tabindex="-1"><h3>{e(var.label)} <code>{e(var.name)}</code></h3>'
+            f'<p class="about">{e(var.kind.capitalize())}, {e(var.level)}. {e(words(var.description))}</p>'
+        )
+        if var.applies_when:
+            head += f"<p>Applies when: {e(words(var.applies_when))}</p>"
+        if var.derived_from:
+            head += f'<p>Derived from <a href="#{e(var.derived_from)}"><code>{e(var.derived_from)}</code></a>.</p>'
+        entries = []
+        for cat in var.categories:
+            details = [f"<dt>Definition</dt><dd>{e(words(cat.definition))}</dd>"]
+            if cat.decision_rule:
+                details.append(f"<dt>Decision rule</dt><dd>{e(words(cat.decision_rule))}</dd>")
+            if cat.pfc:
+                pfc = next(f for f in self.cb.pfc_frames if f.code == cat.pfc)
+                details.append(f"<dt>Policy Frames Codebook</dt><dd>{pfc.number} {e(pfc.label)}</dd>")
+            if cat.example:
+                located = self.examples.get((var.name, cat.code))
+                quote = f"\u201c{e(words(cat.example.quote))}\u201d"
+                if located:
+                    quote = f'<a class="quote" href="sources/{e(located[0])}.html#{anchor(*located[1])}">{quote}</a>'
+                details.append(f"<dt>Example</dt><dd>{quote} ({e(self.cite_source(cat.example.source))})</dd>")
+            entries.append(self._category(var, cat.code, cat.label, details))
+        if var.kind == "coded":
+            for missing in self.cb.missing_codes:
+                details = [f"<dt>Definition</dt><dd>{e(words(missing.definition))}</dd>",
+                           f"<dt>Decision rule</dt><dd>{e(words(missing.decision_rule))}</dd>"]
+                entries.append(self._category(var, missing.code, missing.label, details))
+        return head + "".join(entries) + "</section>"
+
+    def _category(self, var: Variable, code: str, label: str, details: list[str]) -> str:
+        coded = [c for c in self.cases if c.get(var.name) == code]
+        anchor_ = f"#{var.name}" if var.kind == "coded" else ""
+        cases = ", ".join(f'<a href="cases/{e(c["case_id"])}.html{e(anchor_)}">{e(c["name_en"])}</a>' for c in coded) or "none yet"
+        swatch = f'<span class="swatch c-{e(var.name)}--{e(code)}" aria-hidden="true"></span>' if var.name in self.swatches else ""
+        return (
+            f'<article class="category" id="{e(var.name)}--{e(code)}" tabindex="-1"><h4>{swatch}{e(label)} <code>{e(code)}</code></h4>'
+            f"<dl>{''.join(details)}<dt>Cases</dt><dd>{cases}</dd></dl></article>"
+        )
+
+    def style(self) -> str:
+        css = files("policyframes").joinpath("assets/style.css").read_text(encoding="utf-8")
+        rules = [
+            f".c-{var}--{code}{{background:{s.background};color:{s.text}}}"
+            for var, palette in self.swatches.items()
+            for code, s in palette.items()
+        ]
+        return css + "\n/* Colours of the codes, computed from the codebook's category order. */\n" + "\n".join(rules) + "\n"
+
+    def matrix(self) -> figure.Matrix:
+        coded = self.cb.coded
+        rows = [
+            (c["case_id"], [figure.Cell(self.label(v.name, c[v.name]), self.swatches[v.name][c[v.name]]) for v in coded])
+            for c in self.cases
+        ]
+        title = f"{self.meta.name} {self.meta.version}: final codes by case (codebook {self.cb.codebook_version})"
+        return figure.Matrix(title, [v.label for v in coded], rows)
+
+    def files(self) -> dict[str, str | bytes]:
+        """Every file of the site: path relative to the site folder -> content."""
+        out: dict[str, str | bytes] = {
+            "index.html": self.home(),
+            "codebook.html": self.codebook_page(),
+            "style.css": self.style(),
+            "site.js": files("policyframes").joinpath("assets/site.js").read_text(encoding="utf-8"),
+        }
+        for case in self.cases:
+            out[f"cases/{case['case_id']}.html"] = self.case_page(case)
+        for comparison in self.v.ann.comparisons:
+            out[f"comparisons/{comparison.id}.html"] = self.comparison_page(comparison)
+        for source_id in self.sources:
+            out[f"sources/{source_id}.html"] = self.source_page(source_id)
+        matrix = self.matrix()
+        out["matrix.svg"] = figure.svg(matrix)
+        out["matrix.png"] = figure.png(matrix)
+        return out
+
+
+def write_site(v: Validated, folder: Path) -> None:
+    """Write the site into a new folder."""
+    for rel, content in sorted(Site(v).files().items()):
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)

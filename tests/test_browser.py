@@ -1,0 +1,227 @@
+"""The site in a real browser (Debian's Chromium, headless): from the matrix to a
+highlighted source passage in two clicks, filters, keyboard use and contrast, with no
+console error and no request outside the site."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from policyframes import layout
+from policyframes.build import validate
+from policyframes.palette import MIN_CONTRAST, contrast
+from policyframes.passages import anchor
+from policyframes.serve import make_server
+from policyframes.textmatch import normalise
+
+CHROMIUM = "/usr/bin/chromium"
+SITE = ROOT / layout.BUILD / layout.SITE
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        message = f"{CHROMIUM} is missing: install Debian's chromium package (`apt-get install chromium`)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def http_base() -> Iterator[str]:
+    server = make_server(SITE, 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+
+
+class Watched:
+    """A page that records its requests and console errors."""
+
+    def __init__(self, browser: object, base: str) -> None:
+        self.base = base
+        self.page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on("console", lambda message: self.errors.append(message.text) if message.type == "error" else None)
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def check_clean(self) -> None:
+        outside = [url for url in self.requests if not url.startswith(self.base)]
+        assert not outside, f"requests outside the site: {outside}"
+        assert not self.errors, f"console errors: {self.errors}"
+        self.page.close()
+
+
+@pytest.fixture(params=["file", "http"])
+def site(request: pytest.FixtureRequest, browser: object) -> Iterator[Watched]:
+    base = request.getfixturevalue("http_base") if request.param == "http" else SITE.as_uri() + "/"
+    watched = Watched(browser, base)
+    yield watched
+    watched.check_clean()
+
+
+def highlighted(page: object) -> tuple[str, str]:
+    """(id, text) of the passage the page highlights: all its pieces, in order."""
+    return page.evaluate(  # type: ignore[attr-defined]
+        """() => {
+            const pieces = [...document.querySelectorAll('mark.current')];
+            return [pieces.length ? pieces[0].id : '', pieces.map(m => m.textContent).join('')];
+        }"""
+    )
+
+
+def click_to_passage(site: Watched, case_id: str, dim: str) -> tuple[str, str]:
+    """From the home page: click the case's cell, then its first quote; return the quote's
+    link text and the highlighted passage's text."""
+    from playwright.sync_api import expect
+
+    page = site.page
+    page.goto(site.base + "index.html")
+    page.locator(f'tr[data-case="{case_id}"] td a[href$="#{dim}"]').click()
+    page.wait_for_url(f"**/cases/{case_id}.html#{dim}")
+    quote = page.locator(f"section#{dim} a.quote").first
+    expect(quote).to_be_visible()
+    quote_text = quote.inner_text()
+    href = quote.get_attribute("href")
+    quote.click()
+    page.wait_for_url("**/" + href.replace("../", ""))
+    name, text = highlighted(page)
+    assert name == href.split("#")[1]
+    expect(page.locator(f"mark#{name}")).to_be_in_viewport()
+    return quote_text, text
+
+
+@cache
+def dataset() -> object:
+    return validate(ROOT)
+
+
+def coded_evidence() -> object:
+    """Evidence rows of coded dimensions (not of facts)."""
+    v = dataset()
+    evidence = v.tables.evidence
+    return evidence[evidence.dimension.isin([var.name for var in v.ann.codebook.coded])]
+
+
+def test_two_clicks_from_a_cell_to_the_highlighted_passage(site: Watched, tmp_path: Path) -> None:
+    first = coded_evidence().iloc[0]
+    quote, passage = click_to_passage(site, first.case_id, first.dimension)
+    assert normalise(passage) == normalise(first.quote) == normalise(quote.strip("\u201c\u201d"))
+    shot = tmp_path / "passage.png"
+    site.page.screenshot(path=str(shot))
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_every_coded_cell_reaches_its_passage(browser: object, http_base: str) -> None:
+    evidence = coded_evidence()
+    site = Watched(browser, http_base)
+    for (case_id, dim), rows in evidence.groupby(["case_id", "dimension"], sort=False):
+        first = rows.iloc[0]
+        _, passage = click_to_passage(site, case_id, dim)
+        assert normalise(passage) == normalise(first.quote), (case_id, dim)
+        assert site.page.url.endswith(f"sources/{first.source_id}.html#{anchor(first.start, first.end)}")
+    site.check_clean()
+
+
+def test_filters_by_policy_type_and_locality(site: Watched) -> None:
+    cases = dataset().tables.cases
+    page = site.page
+    page.goto(site.base + "index.html")
+
+    def visible() -> list[str]:
+        return sorted(page.locator("table.matrix tbody tr:visible").evaluate_all("rows => rows.map(r => r.dataset.case)"))
+
+    assert visible() == sorted(cases.case_id)
+    policy_type = cases.policy_type.iloc[0]
+    page.select_option('select[data-filter="policy_type"]', policy_type)
+    assert visible() == sorted(cases.case_id[cases.policy_type == policy_type])
+    locality = cases.locality[cases.policy_type == policy_type].iloc[0]
+    page.select_option('select[data-filter="locality"]', locality)
+    expected = sorted(cases.case_id[(cases.policy_type == policy_type) & (cases.locality == locality)])
+    assert visible() == expected
+    assert page.locator("form.filters .status").inner_text() == f"{len(expected)} of {len(cases)} cases shown"
+    page.select_option('select[data-filter="policy_type"]', "")
+    page.select_option('select[data-filter="locality"]', "")
+    assert visible() == sorted(cases.case_id)
+
+
+def test_keyboard_reaches_and_focuses_the_passage(site: Watched) -> None:
+    page = site.page
+    page.goto(site.base + "index.html")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    last = coded_evidence().iloc[-1]
+    cell = page.locator(f'tr[data-case="{last.case_id}"] td a[href$="#{last.dimension}"]')
+    cell.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/cases/{last.case_id}.html#{last.dimension}")
+    quote = page.locator(f"section#{last.dimension} a.quote").first
+    href = quote.get_attribute("href")
+    quote.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/" + href.replace("../", ""))
+    page.wait_for_function("document.activeElement && document.activeElement.tagName === 'MARK'")
+    assert page.evaluate("document.activeElement.id") == href.split("#")[1]
+
+
+def test_text_contrast_meets_wcag_aa(site: Watched) -> None:
+    page = site.page
+    pairs = []
+    for rel, selector in (("index.html", "table.matrix td a"), ("sources/zhang-2020-chongqing-model.html", "mark.ev"),
+                          ("codebook.html", "a.quote"), ("index.html", "p, th a, caption")):
+        page.goto(site.base + rel)
+        pairs += page.locator(selector).evaluate_all(
+            """nodes => nodes.map(n => {
+                let bg = 'rgba(0, 0, 0, 0)', e = n;
+                while (e && (bg === 'rgba(0, 0, 0, 0)' || bg === 'transparent')) { bg = getComputedStyle(e).backgroundColor; e = e.parentElement; }
+                return [n.textContent, getComputedStyle(n).color, bg];
+            })"""
+        )
+    assert len(pairs) > 30
+    for text, colour, background in pairs:
+        ratio = contrast(_hex(colour), _hex(background if background != "rgba(0, 0, 0, 0)" else "rgb(255, 255, 255)"))
+        assert ratio >= MIN_CONTRAST, (text, colour, background, ratio)
+
+
+def _hex(css: str) -> str:
+    values = css[css.index("(") + 1 : css.index(")")].split(",")
+    return "#" + "".join(f"{int(float(v)):02x}" for v in values[:3])
+
+
+def test_excerpted_source_from_a_copied_folder(browser: object, tmp_path: Path) -> None:
+    """Plain files: a copy of the folder anywhere works the same. The passage is one of a
+    source shown in excerpts, preferably one that crosses another and is split in pieces."""
+    v = dataset()
+    excerpted = set(v.tables.sources.source_id[~v.tables.sources.full_text_included])
+    rows = [r for r in v.tables.evidence.itertuples() if r.source_id in excerpted]
+    assert rows, "no evidence from a source shown in excerpts"
+    spans = {(r.source_id, r.start, r.end) for r in rows}
+    crossing = [r for r in rows if any(s == r.source_id and a < r.start < b < r.end for s, a, b in spans)]
+    row = (crossing or rows)[0]
+    copy = tmp_path / "site"
+    shutil.copytree(SITE, copy)
+    site = Watched(browser, copy.as_uri() + "/")
+    site.page.goto(f"{site.base}sources/{row.source_id}.html#{anchor(row.start, row.end)}")
+    name, text = highlighted(site.page)
+    assert name == anchor(row.start, row.end) and normalise(text) == normalise(row.quote)
+    site.page.screenshot(path=str(tmp_path / "excerpt.png"), full_page=True)
+    site.check_clean()

@@ -1,0 +1,269 @@
+"""The static site (build/site/): well-formed pages, links that resolve, every code two
+clicks from its highlighted source passage, full texts only where their licence allows,
+readable colours, a deterministic figure, and `policyframes serve`."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import threading
+import urllib.request
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import urldefrag, urlsplit
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import ROOT, edit
+from htmltree import Node, parse
+from policyframes import layout
+from policyframes.build import validate
+from policyframes.codebook import MISSING
+from policyframes.palette import MIN_CONTRAST, luminance, swatches
+from policyframes.passages import GAP, anchor, excerpt_blocks, mark_up, sentences
+from policyframes.serve import make_server
+from policyframes.site import Site
+from policyframes.textmatch import normalise
+
+SITE = ROOT / layout.BUILD / layout.SITE
+
+
+@pytest.fixture(scope="module")
+def pages() -> dict[str, Node]:
+    """Every page of the committed site, parsed; fails on any malformed page."""
+    parsed, problems = {}, []
+    for path in sorted(SITE.rglob("*.html")):
+        rel = path.relative_to(SITE).as_posix()
+        tree, errors = parse(path.read_text(encoding="utf-8"))
+        problems += [f"{rel}: {err}" for err in errors]
+        parsed[rel] = tree
+    assert not problems, "\n".join(problems)
+    return parsed
+
+
+def resolve(page: str, href: str) -> tuple[str, str]:
+    """(page, fragment) that a relative link on a page points to."""
+    target, fragment = urldefrag(href)
+    if not target:
+        return page, fragment
+    parts = page.split("/")[:-1]
+    for part in target.split("/"):
+        if part == "..":
+            parts.pop()
+        elif part != ".":
+            parts.append(part)
+    return "/".join(parts), fragment
+
+
+def passage_text(tree: Node, name: str) -> str:
+    """The text of a passage: its <mark> pieces in document order."""
+    return "".join(m.text() for m in tree.find("mark", data_p=name))
+
+
+def test_pages_are_accessible_documents(pages: dict[str, Node]) -> None:
+    for rel, tree in pages.items():
+        html = tree.find("html")[0]
+        assert html.attrs.get("lang") == "en", rel
+        assert tree.find("title") and tree.find("title")[0].text().strip(), rel
+        assert len(tree.find("h1")) == 1, rel
+        assert len(tree.find("main")) == 1 and tree.find("a", class_="skip"), rel
+        for img in tree.find("img"):
+            assert img.attrs.get("alt"), rel
+        for table in tree.find("table"):
+            assert table.find("caption") and table.find("th", scope="col"), rel
+
+
+def test_links_resolve_and_nothing_is_fetched_from_outside(pages: dict[str, Node]) -> None:
+    for rel, tree in pages.items():
+        for node in tree.iter():
+            for attr in ("href", "src"):
+                url = node.attrs.get(attr)
+                if url is None:
+                    continue
+                scheme = urlsplit(url).scheme
+                if node.tag == "a" and scheme == "https":
+                    continue  # a link a reader may follow, never loaded by the page
+                if scheme == "data":
+                    assert url == "data:,", (rel, url)
+                    continue
+                assert not scheme and not url.startswith("//"), f"{rel}: {node.tag} loads {url}"
+                target, fragment = resolve(rel, url)
+                assert (SITE / target).is_file(), f"{rel}: {url} does not exist"
+                if fragment:
+                    assert target in pages and pages[target].by_id(fragment) is not None, f"{rel}: {url} has no #{fragment}"
+
+
+def test_every_code_is_two_clicks_from_its_highlighted_passage(pages: dict[str, Node]) -> None:
+    v = validate(ROOT)
+    evidence = v.tables.evidence
+    coded = [var.name for var in v.ann.codebook.coded]
+    home = pages["index.html"]
+    for case in v.tables.cases.itertuples():
+        row = home.find("tr", data_case=case.case_id)[0]
+        for dim in coded:
+            # Click 1: the matrix cell opens the case page at the dimension.
+            cell = row.find("td", class_=f"c-{dim}--{getattr(case, dim)}")
+            assert len(cell) == 1, (case.case_id, dim)
+            page, fragment = resolve("index.html", cell[0].find("a")[0].attrs["href"])
+            section = pages[page].by_id(fragment)
+            assert section is not None and section.tag == "section", (case.case_id, dim)
+            quotes = evidence[(evidence.case_id == case.case_id) & (evidence.dimension == dim)]
+            hrefs = [a.attrs["href"] for a in section.find("a", class_="quote")]
+            assert len(hrefs) == len(quotes), (case.case_id, dim)
+            if getattr(case, dim) not in MISSING:
+                assert hrefs, f"{case.case_id} {dim}: a code without evidence"
+            # Click 2: each quote opens its source at the passage, which reads as the quote.
+            for href, quote in zip(hrefs, quotes.itertuples()):
+                target, name = resolve(page, href)
+                assert (target, name) == (f"sources/{quote.source_id}.html", anchor(quote.start, quote.end))
+                mark = pages[target].by_id(name)
+                assert mark is not None and mark.tag == "mark"
+                assert normalise(passage_text(pages[target], name)) == normalise(quote.quote)
+
+
+def test_full_texts_only_where_the_licence_allows(pages: dict[str, Node]) -> None:
+    v = validate(ROOT)
+    for source in v.tables.sources.itertuples():
+        tree = pages[f"sources/{source.source_id}.html"]
+        shown = normalise("".join(div.text() for div in tree.find("div", class_="text")))
+        text = v.ann.sources[source.source_id].text
+        if source.full_text_included:
+            assert shown == normalise(text)
+            assert source.licence in tree.text()
+            continue
+        cited = [(m.attrs["data-p"]) for m in tree.find("mark")]
+        spans = {tuple(int(x) for x in name[1:].split("-")) for name in cited}
+        assert spans, source.source_id
+        for lo, hi in sentences(text):
+            sentence = normalise(text[lo:hi]).strip()
+            holds_passage = any(s < hi and lo < e for s, e in spans)
+            if holds_passage:
+                assert sentence in shown, (source.source_id, sentence[:60])
+            elif sentence not in normalise(" ".join(text[s:e] for s, e in excerpt_blocks(text, spans))):
+                assert sentence not in shown, (source.source_id, sentence[:60])
+        assert GAP in tree.text() and "does not redistribute this text in full" in tree.text()
+
+
+def test_the_licence_flag_alone_decides_what_a_source_page_shows(repo: Path) -> None:
+    meta = repo / layout.SOURCES_META
+    edit(meta, "licence: CC-BY-NC-ND-4.0\n    full_text_included: true", "licence: unknown\n    full_text_included: false")
+    files = Site(validate(repo)).files()
+    page = files["sources/zhang-2020-chongqing-model.html"]
+    text = (repo / layout.SOURCES_DIR / "zhang-2020-chongqing-model.txt").read_text(encoding="utf-8")
+    assert "does not redistribute this text in full" in page and GAP in page
+    v = validate(repo)
+    evidence = v.tables.evidence[v.tables.evidence["source_id"] == "zhang-2020-chongqing-model"]
+    shown = excerpt_blocks(text, list(zip(evidence["start"], evidence["end"])))
+    uncited = next(text[lo:hi] for lo, hi in sentences(text) if not any(a <= lo < b for a, b in shown) and len(text[lo:hi]) > 40)
+    assert normalise(uncited) not in normalise(page)
+    tree, errors = parse(page)
+    assert not errors
+    assert len(normalise("".join(d.text() for d in tree.find("div", class_="text")))) < len(normalise(text)) / 2
+
+
+def test_codebook_page_links_each_category_to_its_cases(pages: dict[str, Node]) -> None:
+    v = validate(ROOT)
+    codebook = pages["codebook.html"]
+    for var in v.ann.codebook.coded:
+        for code in v.ann.codebook.allowed(var.name):
+            entry = codebook.by_id(f"{var.name}--{code}")
+            assert entry is not None, (var.name, code)
+            linked = {resolve("codebook.html", a.attrs["href"])[0] for a in entry.find("a") if "cases/" in a.attrs["href"]}
+            expected = {f"cases/{c}.html" for c in v.tables.cases.loc[v.tables.cases[var.name] == code, "case_id"]}
+            assert linked == expected, (var.name, code)
+            assert "Definition" in entry.text() and "Decision rule" in entry.text()
+
+
+def test_comparison_pages_set_the_pairs_side_by_side(pages: dict[str, Node]) -> None:
+    v = validate(ROOT)
+    comparisons = v.tables.comparisons
+    for comp in v.ann.comparisons:
+        tree = pages[f"comparisons/{comp.id}.html"]
+        for row in comparisons[comparisons.comparison_id == comp.id].itertuples():
+            section = tree.by_id(row.dimension)
+            sides = section.find("div", class_="side")
+            assert len(sides) == 2
+            for side, case_id, value in zip(sides, comp.cases, (row.value_a, row.value_b)):
+                assert side.find("a", href=f"../cases/{case_id}.html#{row.dimension}")
+                assert side.find("a", class_=f"code c-{row.dimension}--{value}")
+            assert " ".join(row.statement.split()) in " ".join(section.text().split())
+
+
+def test_code_colours_are_readable_and_ordered() -> None:
+    cb = validate(ROOT).ann.codebook
+    for i, var in enumerate(cb.coded):
+        palette = swatches(var, i)
+        assert set(palette) == set(cb.allowed(var.name))
+        assert all(s.contrast >= MIN_CONTRAST for s in palette.values()), var.name
+        backgrounds = [palette[c].background for c in var.codes]
+        assert len(set(backgrounds)) == len(backgrounds), var.name
+        if var.level == "ordinal":
+            lum = [luminance(b) for b in backgrounds]
+            assert lum == sorted(lum, reverse=True), "an ordinal scale runs light to dark"
+
+
+def test_matrix_figure_in_svg_and_png() -> None:
+    from PIL import Image
+
+    v = validate(ROOT)
+    svg = (SITE / "matrix.svg").read_text(encoding="utf-8")
+    tree = ET.fromstring(svg)
+    texts = " ".join(t.text or "" for t in tree.iter("{http://www.w3.org/2000/svg}text"))
+    for case_id in v.tables.cases["case_id"]:
+        assert case_id in texts
+    png = (SITE / "matrix.png").read_bytes()
+    image = Image.open(io.BytesIO(png))
+    assert image.size == (2 * int(tree.attrib["width"]), 2 * int(tree.attrib["height"]))
+    files = Site(v).files()
+    assert files["matrix.png"] == png and files["matrix.svg"] == svg
+    for doc in ("README.md", "DATACARD.md"):
+        assert f"{layout.BUILD}/{layout.SITE}/matrix.png" in (ROOT / doc).read_text(encoding="utf-8"), doc
+
+
+@given(
+    text=st.text(alphabet="ab \n\u2019<&", min_size=1, max_size=60),
+    raw=st.lists(st.tuples(st.integers(0, 59), st.integers(1, 12)), max_size=6),
+)
+def test_mark_up_keeps_every_passage_whole(text: str, raw: list[tuple[int, int]]) -> None:
+    spans = sorted({(s % len(text), min(len(text), s % len(text) + n)) for s, n in raw})
+    tree, errors = parse(f"<div>{mark_up(text, 0, len(text), spans)}</div>")
+    assert not errors
+    assert tree.text() == text
+    for start, end in spans:
+        assert passage_text(tree, anchor(start, end)) == text[start:end]
+        assert len(tree.find("mark", id=anchor(start, end))) == 1
+
+
+def test_excerpts_are_whole_sentences_around_passages() -> None:
+    text = "One. Two two\nthree. Four “five.” Six? Seven"
+    at = {word: text.index(word) for word in ("two", "three", "Four", "Seven")}
+    blocks = excerpt_blocks(text, [(at["two"], at["three"] + 2), (at["Four"], at["Four"] + 4), (at["Seven"], len(text))])
+    assert [text[a:b] for a, b in blocks] == ["Two two\nthree. Four “five.”", "Seven"]
+
+
+def test_serve_serves_the_built_site(cli, repo: Path) -> None:
+    server = make_server(SITE, 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}/index.html") as response:
+            assert response.read() == (SITE / "index.html").read_bytes()
+    finally:
+        server.shutdown()
+        server.server_close()
+    shutil.rmtree(repo / layout.BUILD / layout.SITE)
+    status, _, err = cli(repo, "serve", "--port", "0")
+    assert status == 1 and "run `policyframes build` first" in err
+
+
+def test_site_is_written_by_the_build(repo: Path, cli) -> None:
+    status, _, err = cli(repo, "build")
+    assert status == 0, err
+    built = repo / layout.BUILD
+    sums = (built / "SHA256SUMS").read_text(encoding="utf-8")
+    assert f"  {layout.SITE}/index.html\n" in sums and f"  {layout.SITE}/matrix.png\n" in sums
+    cases = pd.read_parquet(built / "cases.parquet")
+    assert {p.stem for p in (built / layout.SITE / "cases").glob("*.html")} == set(cases["case_id"])
