@@ -14,7 +14,7 @@ import yaml
 from .annotations import Source
 from .problems import Problem, field_path
 from .textmatch import NormalisedText
-from .yamlsafe import YamlError, decode, loads
+from .yamlsafe import YamlError, loads, read_text
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -62,7 +62,7 @@ def locate_file(root: Path, rel: str, sources: dict[str, Source], write: bool) -
     problems: list[Problem] = []
     path = root / rel
     try:
-        text = decode(path.read_bytes())
+        text = read_text(path)
         loads(text)  # the same safety checks as validation
     except YamlError as exc:
         return [], [Problem(rel, exc.line, "", exc.message)]
