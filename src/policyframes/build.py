@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import layout
-from .annotations import Annotations, load_annotations
+from .annotations import Annotations, load_annotations, read_validated
 from .checks import check_tables
 from .citation import bibtex
 from .docs import codebook_markdown, datacard_blocks, fill_blocks, hf_card, json_schema
 from .export import write_parquet
 from .manifest import write_manifest
-from .meta import DatasetMeta, read_meta
+from .meta import DatasetMeta
 from .problems import ValidationFailed
 from .tables import Tables, assemble
 
@@ -40,11 +40,12 @@ class Validated:
 def validate(root: Path) -> Validated:
     """Check everything; raise ValidationFailed with every problem found."""
     ann = load_annotations(root)
+    _, meta = read_validated(root, layout.DATASET_META, DatasetMeta, ann.problems)
     tables = assemble(ann)
     problems = ann.problems + check_tables(ann, tables)
     if problems:
         raise ValidationFailed(problems)
-    return Validated(ann, tables, read_meta(root))
+    return Validated(ann, tables, meta)
 
 
 def release_metadata(v: Validated) -> dict[str, object]:

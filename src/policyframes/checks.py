@@ -78,6 +78,12 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
         lambda d: d["case_id"].map(lambda c: set(coded) <= dims_coded.get(c, set())),
         lambda r: f"dimensions not coded: {', '.join(sorted(set(coded) - dims_coded.get(r['case_id'], set())))}",
     ))
+    texts = {sid: s.text for sid, s in ann.sources.items()}
+    case_rules.append(Rule(
+        "sources",
+        lambda d: d["sources"].map(lambda listed: set(listed) <= texts.keys()),
+        lambda r: "; ".join("source " + not_one_of(s, sorted(texts)) for s in r["sources"] if s not in texts),
+    ))
     dup = cases["case_id"].duplicated(keep=False)
     for _, row in cases[dup].iterrows():
         others = cases[(cases["case_id"] == row["case_id"]) & (cases["_file"] != row["_file"])]["_file"].tolist()
@@ -95,7 +101,6 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
     ]
     _run("codings", codings, coding_rules, ["case_id", "dimension", "coder"], problems)
 
-    texts = {sid: s.text for sid, s in ann.sources.items()}
     lengths = {sid: len(t) for sid, t in texts.items()}
     listed = dict(zip(cases["case_id"], cases["sources"]))
     known = evidence["source_id"].isin(texts.keys()) if not evidence.empty else pd.Series(dtype=bool)
