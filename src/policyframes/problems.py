@@ -33,6 +33,14 @@ class ValidationFailed(Exception):
         self.problems = sorted(set(problems))
 
 
+class LocatedError(ValueError):
+    """A validator's error about one part of the record: `loc` is the path to it."""
+
+    def __init__(self, loc: tuple[Any, ...], message: str) -> None:
+        super().__init__(message)
+        self.loc = loc
+
+
 def field_path(loc: Iterable[Any]) -> str:
     """Format a location tuple as codes.framing.evidence[0].quote."""
     out = ""

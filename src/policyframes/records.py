@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .problems import Problem, field_path, not_one_of
+from .problems import LocatedError, Problem, field_path, not_one_of
 from .yamlsafe import LDict, LList
 
 M = TypeVar("M", bound=BaseModel)
@@ -67,6 +67,9 @@ def _message(model: type[BaseModel], error: Any) -> tuple[tuple[Any, ...], str]:
         shown = f"{type(value).__name__} {value!r}" if not isinstance(value, (dict, list)) else type(value).__name__
         hint = " (put identifiers and dates in quotes)" if isinstance(value, (int, float, bool)) else ""
         return loc, f"{error['msg'].lower()}, got {shown}{hint}"
+    located = (error.get("ctx") or {}).get("error")
+    if isinstance(located, LocatedError):
+        loc += located.loc
     message = error["msg"].removeprefix("Value error, ")
     if value is not None and not isinstance(value, (dict, list)) and kind != "value_error":
         message += f" (got {value!r})"

@@ -16,7 +16,7 @@ from . import layout
 from .annotations import Annotations
 from .codebook import MISSING
 from .models import date_range
-from .problems import field_path
+from .problems import Problem, field_path
 from .records import line_of
 
 PROVENANCE = ("_file", "_line", "_field", "_lines")
@@ -50,7 +50,22 @@ class _Columns(defaultdict):
             self[key].append(value)
 
     def frame(self, columns: list[str]) -> pd.DataFrame:
-        return pd.DataFrame({c: self.get(c, []) for c in [*columns, *PROVENANCE]})
+        n = len(self["_file"])
+        return pd.DataFrame({c: self.get(c, [None] * n) for c in [*columns, *PROVENANCE]})
+
+    def described(self, ann: Annotations, table: str) -> pd.DataFrame:
+        """The table with the columns the codebook describes; a mismatch between the
+        codebook and the columns built is a problem of the codebook."""
+        described = [c.name for c in ann.codebook.tables[table].columns]
+        built = [c for c in self if c not in PROVENANCE]
+        unbuilt = [c for c in described if built and c not in built]
+        undescribed = [c for c in built if c not in described]
+        line = line_of(ann.codebook_data, ("tables", table, "columns"))
+        if unbuilt:
+            ann.problems.append(Problem(layout.CODEBOOK, line, f"tables.{table}.columns", f"no such column in the {table} table: {', '.join(unbuilt)}"))
+        if undescribed:
+            ann.problems.append(Problem(layout.CODEBOOK, line, f"tables.{table}.columns", f"columns of the {table} table not described: {', '.join(undescribed)}"))
+        return self.frame(described + undescribed)
 
 
 def final_value(coding: Any) -> str:
@@ -120,13 +135,12 @@ def assemble(ann: Annotations) -> Tables:
                     venue=m.venue, date=m.date, genre=m.genre, url=m.url, licence=m.licence,
                     full_text_included=m.full_text_included, n_chars=len(src.text), sha256=m.sha256, notes=m.notes.strip())
 
-    columns = {name: [c.name for c in cb.tables[name].columns] for name in cb.tables if name != "cases"}
     return Tables(
         cases=cases.frame([v.name for v in cb.variables]),
-        codings=codings.frame(columns["codings"]),
-        evidence=evidence.frame(columns["evidence"]),
-        sources=sources.frame(columns["sources"]),
-        comparisons=comparisons.frame(columns["comparisons"]),
+        codings=codings.described(ann, "codings"),
+        evidence=evidence.described(ann, "evidence"),
+        sources=sources.described(ann, "sources"),
+        comparisons=comparisons.described(ann, "comparisons"),
     )
 
 
