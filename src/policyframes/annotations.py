@@ -76,7 +76,8 @@ def read_validated(root: Path, rel: str, model: type[BaseModel], problems: list[
     if data is None:
         return None, None
     if not isinstance(data, dict):
-        problems.append(Problem(rel, 1, "", f"expected a mapping of keys to values, got {type(data).__name__}"))
+        got = "a list" if isinstance(data, list) else f"{type(data).__name__} {data!r:.40}"
+        problems.append(Problem(rel, 1, "", f"expected a mapping of keys to values, got {got}"))
         return data, None
     try:
         return data, validate(model, data, rel, problems)
@@ -122,7 +123,7 @@ def read_sources(root: Path, problems: list[Problem]) -> dict[str, Source]:
             )
             continue
         if meta.source_id in sources:
-            problems.append(Problem(layout.SOURCES_META, line_of(data, ("sources", i)), f"sources[{i}].source_id", f"duplicate source id {meta.source_id!r}"))
+            problems.append(Problem(layout.SOURCES_META, line_of(data, ("sources", i, "source_id")), f"sources[{i}].source_id", f"duplicate source id {meta.source_id!r}"))
             continue
         try:
             sources[meta.source_id] = Source(meta, raw.decode("utf-8"))
@@ -146,8 +147,9 @@ def _check_examples(raw: LDict, codebook: Codebook, ann: Annotations) -> None:
             if source is None:
                 ann.problems.append(Problem(layout.CODEBOOK, line_of(raw, loc + ("source",)), where + ".source", f"unknown source {cat.example.source!r}"))
                 continue
-            index = found.setdefault(cat.example.source, NormalisedText(source.text))
-            if not index.find_all(cat.example.quote):
+            if cat.example.source not in found:
+                found[cat.example.source] = NormalisedText(source.text)
+            if not found[cat.example.source].find_all(cat.example.quote):
                 ann.problems.append(Problem(layout.CODEBOOK, line_of(raw, loc + ("quote",)), where + ".quote", f"quote is not in source {cat.example.source!r}"))
 
 

@@ -13,8 +13,10 @@ from typing import Any, Callable
 import pandas as pd
 import pandera.pandas as pa
 
+from . import layout
 from .annotations import Annotations
 from .problems import Problem, not_one_of
+from .records import line_of
 from .tables import Tables
 from .textmatch import matches
 
@@ -118,15 +120,18 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
         _isin("source_id", "source", sorted(texts), "source "),
         Rule("end", inside, lambda r: f"offsets {r['start']}..{r['end']} are outside source {r['source_id']!r} ({lengths[r['source_id']]} characters)"),
         Rule("quote", quoted, lambda r: _mismatch(texts[r["source_id"]], r)),
-        Rule("source", lambda d: pd.Series([s in (listed.get(c) or ()) for c, s in zip(d["case_id"], d["source_id"])], index=d.index),
+        Rule("source", lambda d: pd.Series([s not in texts or s in (listed.get(c) or ()) for c, s in zip(d["case_id"], d["source_id"])], index=d.index),
              lambda r: f"source {r['source_id']!r} is not listed in the case's sources"),
         _isin("attribution", "attribution", cb.attribution_codes),
     ]
     _run("evidence", evidence, evidence_rules, None, problems)
 
+    for i, comparison in enumerate(ann.comparisons):
+        for k, case_id in enumerate(comparison.cases):
+            if case_id not in known_ids:
+                problems.append(Problem(layout.COMPARISONS, line_of(ann.comparisons_data, ("comparisons", i, "cases", k)),
+                                        f"comparisons[{i}].cases[{k}]", "case " + not_one_of(case_id, known_ids)))
     comparison_rules = [
-        _isin("case_a", "", known_ids, "case "),
-        _isin("case_b", "", known_ids, "case "),
         _isin("dimension", "", coded, "dimension "),
         Rule("contrast",
              lambda d: d["value_a"].isna() | d["value_b"].isna() | ((d["value_a"] == d["value_b"]) == (d["contrast"] == "same")),

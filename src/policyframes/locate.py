@@ -81,7 +81,9 @@ def locate_file(root: Path, rel: str, sources: dict[str, Source], write: bool) -
         if source_id.value not in sources:
             problems.append(Problem(rel, source_id.start_mark.line + 1, where + ".source", f"unknown source {source_id.value!r}"))
             continue
-        index = indexes.setdefault(source_id.value, NormalisedText(sources[source_id.value].text))
+        if source_id.value not in indexes:
+            indexes[source_id.value] = NormalisedText(sources[source_id.value].text)
+        index = indexes[source_id.value]
         spans = index.find_all(quote.value)
         old = (_int(keys.get("start", (None, None))[1]), _int(keys.get("end", (None, None))[1]))
         if not spans:

@@ -56,7 +56,7 @@ def not_one_of(value: Any, allowed: list[str]) -> str:
     """Message for a value outside a closed list, with a suggestion for near misses."""
     message = f"{value!r} is not one of {', '.join(allowed)}"
     if isinstance(value, str):
-        close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)
+        close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.7)
         if close:
             message += f" (did you mean {close[0]!r}?)"
     return message

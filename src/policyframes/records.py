@@ -60,11 +60,13 @@ def _message(model: type[BaseModel], error: Any) -> tuple[tuple[Any, ...], str]:
         message = f"unknown key {loc[-1]!r}"
         if allowed:
             message = not_one_of(loc[-1], allowed).replace(" is not one of ", " is not an allowed key; allowed: ", 1)
+        if isinstance(loc[-1], str) and not loc[-1].isascii():
+            message += f" (it contains {', '.join(f'U+{ord(c):04X}' for c in loc[-1] if not c.isascii())})"
         return loc, message
     if kind == "missing":
         return loc, "required field is missing"
     if kind.endswith("_type") or kind == "model_type":
-        shown = f"{type(value).__name__} {value!r}" if not isinstance(value, (dict, list)) else type(value).__name__
+        shown = "a mapping" if isinstance(value, dict) else "a list" if isinstance(value, list) else f"{type(value).__name__} {value!r}"
         hint = " (put identifiers and dates in quotes)" if isinstance(value, (int, float, bool)) else ""
         return loc, f"{error['msg'].lower()}, got {shown}{hint}"
     located = (error.get("ctx") or {}).get("error")

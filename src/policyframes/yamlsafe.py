@@ -109,12 +109,7 @@ def loads(text: str) -> Any:
     try:
         return _document(loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
-        problem = exc.problem or "invalid YAML"
-        if "\t" in problem or "tab" in problem or (mark and _char_at(text, mark) == "\t"):
-            problem += " (use spaces, not tabs, for indentation)"
-        raise YamlError(f"YAML syntax error: {problem}", line) from None
+        raise _syntax_error(text, exc) from None
     except yaml.reader.ReaderError as exc:
         char = exc.character if isinstance(exc.character, int) else ord(exc.character)
         line = text.encode("utf-8", "surrogatepass")[: exc.position].count(b"\n") + 1
@@ -123,6 +118,22 @@ def loads(text: str) -> Any:
         raise YamlError(f"YAML error: {exc}") from None
     finally:
         loader.dispose()
+
+
+def _syntax_error(text: str, exc: yaml.MarkedYAMLError) -> YamlError:
+    """A located syntax error. An unclosed list, mapping or quote, or a key without its
+    colon, is reported where it starts, not where the parser gave up."""
+    mark, start = exc.problem_mark or exc.context_mark, exc.context_mark
+    problem = exc.problem or "invalid YAML"
+    if mark is None:
+        return YamlError(f"YAML syntax error: {problem}")
+    if "\t" in problem or "tab" in problem or _char_at(text, mark) == "\t":
+        return YamlError(f"YAML syntax error: {problem} (use spaces, not tabs, for indentation)", mark.line + 1)
+    if not exc.context or start is None or start.line == mark.line:
+        return YamlError(f"YAML syntax error: {problem}", mark.line + 1)
+    if exc.context.startswith("while parsing a block"):
+        return YamlError(f"YAML syntax error: {problem} ({exc.context} that starts on line {start.line + 1})", mark.line + 1)
+    return YamlError(f"YAML syntax error: {problem} ({exc.context} that starts here; the parser stopped on line {mark.line + 1})", start.line + 1)
 
 
 def _char_at(text: str, mark: Any) -> str:
