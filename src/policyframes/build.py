@@ -93,7 +93,7 @@ def build(root: Path) -> Validated:
     """Validate, then write build/ and the generated documents."""
     v = validate(root)
     generated = generated_files(v)
-    clean_stale(root)
+    clean_stale(root, [(root / rel).parent for rel in generated])
     tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=root))
     tmp.chmod(0o755)
     try:
@@ -111,20 +111,25 @@ def replace_file(path: Path, content: str) -> None:
     """Write a file atomically (temporary file, then rename); unchanged files are left alone."""
     if path.exists() and path.read_text(encoding="utf-8") == content:
         return
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp = path.with_name(f"{TMP_PREFIX}{path.name}-{os.getpid()}")
     tmp.write_text(content, encoding="utf-8")
     os.replace(tmp, path)
 
 
-def clean_stale(root: Path) -> None:
-    """Remove temporary folders left by builds that were killed (restoring a build
-    that a killed non-atomic swap had moved aside)."""
+def clean_stale(root: Path, folders: list[Path]) -> None:
+    """Remove what killed builds left behind: temporary folders beside build/ (restoring
+    a build that a killed non-atomic swap had moved aside) and temporary files beside the
+    generated documents in `folders`."""
     target = root / layout.BUILD
     for aside in sorted(root.glob(TMP_PREFIX + "*-old")):
         if not target.exists():
             os.replace(aside, target)
-    for stale in root.glob(TMP_PREFIX + "*"):
-        shutil.rmtree(stale, ignore_errors=True)
+    for folder in {root, *folders}:
+        for stale in folder.glob(TMP_PREFIX + "*"):
+            if stale.is_dir() and not stale.is_symlink():
+                shutil.rmtree(stale, ignore_errors=True)
+            else:
+                stale.unlink(missing_ok=True)
 
 
 _RENAME_EXCHANGE = 2
