@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from .annotations import Source
+from .annotations import Source, linked
 from .problems import Problem, field_path
 from .textmatch import NormalisedText
 from .yamlsafe import YamlError, loads, read_text
@@ -61,6 +61,8 @@ def locate_file(root: Path, rel: str, sources: dict[str, Source], write: bool) -
     changes: list[Change] = []
     problems: list[Problem] = []
     path = root / rel
+    if linked(root, rel):
+        return [], [Problem(rel, 0, "", "symbolic links are not allowed in annotations")]
     try:
         text = read_text(path)
         loads(text)  # the same safety checks as validation
