@@ -66,7 +66,7 @@ def read_yaml(root: Path, rel: str, problems: list[Problem]) -> Any | None:
     try:
         return load_file(root / rel)
     except YamlError as exc:
-        problems.append(Problem(rel, exc.line, "", exc.message))
+        problems.append(Problem(rel, exc.line, exc.field, exc.message))
     return None
 
 

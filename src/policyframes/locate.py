@@ -67,7 +67,7 @@ def locate_file(root: Path, rel: str, sources: dict[str, Source], write: bool) -
         text = read_text(path)
         loads(text)  # the same safety checks as validation
     except YamlError as exc:
-        return [], [Problem(rel, exc.line, "", exc.message)]
+        return [], [Problem(rel, exc.line, exc.field, exc.message)]
     document = yaml.compose(text, Loader=_Loader)
     indexes: dict[str, NormalisedText] = {}
     edits: list[tuple[int, int, str]] = []

@@ -19,6 +19,8 @@ from typing import Any
 
 import yaml
 
+from .problems import field_path
+
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -29,12 +31,14 @@ _SCALAR_TAGS = {"int", "float", "bool", "null"}
 
 
 class YamlError(Exception):
-    """A file that is not acceptable YAML; `line` is 1-based (0 when unknown)."""
+    """A file that is not acceptable YAML; `line` is 1-based (0 when unknown), `field`
+    the path of the offending key or value where the file could be read that far."""
 
-    def __init__(self, message: str, line: int = 0) -> None:
+    def __init__(self, message: str, line: int = 0, field: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.line = line
+        self.field = field
 
 
 class LDict(dict):
@@ -161,6 +165,7 @@ def _document(loader: Any) -> Any:
     loader.get_event()  # document start
     open_nodes: list[LDict | LList] = []
     pending: list[Any] = []  # per open mapping: the key waiting for its value, or _NEXT_KEY
+    trail: list[str | int] = []  # where each open node but the first sits in its parent
     root: Any = None
     while True:
         event = loader.get_event()
@@ -170,22 +175,27 @@ def _document(loader: Any) -> Any:
             pending.pop()
             if not open_nodes:
                 break
+            trail.pop()
             continue
-        if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
-            raise YamlError("YAML anchors (&) and aliases (*) are not allowed", line)
-        if isinstance(event, yaml.ScalarEvent):
-            kind, value = _scalar(loader, event, line)
-        else:
-            kind, value = _collection(event, line)
         parent = open_nodes[-1] if open_nodes else None
-        if isinstance(parent, LDict) and pending[-1] is _NEXT_KEY:
+        is_key = isinstance(parent, LDict) and pending[-1] is _NEXT_KEY
+        slot = len(parent) if isinstance(parent, LList) else pending[-1] if parent is not None else None
+        where = field_path(trail if slot is None or is_key else [*trail, slot])
+        if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
+            raise YamlError("YAML anchors (&) and aliases (*) are not allowed", line, where)
+        if isinstance(event, yaml.ScalarEvent):
+            kind, value = _scalar(loader, event, line, where)
+        else:
+            kind, value = _collection(event, line, where)
+        if is_key:
             if kind == "merge":
-                raise YamlError("YAML merge keys (<<) are not allowed", line)
+                raise YamlError("YAML merge keys (<<) are not allowed", line, where)
             if not isinstance(value, str):
                 shown = "a mapping" if kind == "map" else "a list" if kind == "seq" else repr(value)
-                raise YamlError(f"keys must be text, not {shown}", line)
+                raise YamlError(f"keys must be text, not {shown}", line, where)
             if value in parent:
-                raise YamlError(f"duplicate key {value!r} (first on line {parent.key_lines[value]})", line)
+                raise YamlError(f"duplicate key {value!r} (first on line {parent.key_lines[value]})", line,
+                                field_path([*trail, value]))
             parent.key_lines[value] = line
             pending[-1] = value
             continue
@@ -200,6 +210,8 @@ def _document(loader: Any) -> Any:
         if kind in ("map", "seq"):
             if len(open_nodes) == MAX_DEPTH:
                 raise YamlError(f"YAML nested more than {MAX_DEPTH} levels deep", line)
+            if parent is not None:
+                trail.append(slot)
             open_nodes.append(value)
             pending.append(_NEXT_KEY)
         elif parent is None:
@@ -213,14 +225,14 @@ def _document(loader: Any) -> Any:
     return root
 
 
-def _collection(event: Any, line: int) -> tuple[str, LDict | LList]:
+def _collection(event: Any, line: int, where: str) -> tuple[str, LDict | LList]:
     kind = "map" if isinstance(event, yaml.MappingStartEvent) else "seq"
     if event.tag not in (None, "!", _TAG + kind):
-        raise YamlError(f"YAML tag {event.tag!r} is not allowed", line)
+        raise YamlError(f"YAML tag {event.tag!r} is not allowed", line, where)
     return kind, (LDict(line) if kind == "map" else LList(line))
 
 
-def _scalar(loader: Any, event: Any, line: int) -> tuple[str, Any]:
+def _scalar(loader: Any, event: Any, line: int, where: str) -> tuple[str, Any]:
     tag = event.tag
     if tag is None or tag == "!":
         tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
@@ -228,12 +240,12 @@ def _scalar(loader: Any, event: Any, line: int) -> tuple[str, Any]:
     if kind in _TEXT_TAGS or kind == "merge":
         return kind, event.value
     if not tag.startswith(_TAG) or kind not in _SCALAR_TAGS:
-        raise YamlError(f"YAML tag {tag!r} is not allowed", line)
+        raise YamlError(f"YAML tag {tag!r} is not allowed", line, where)
     node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
     try:
         return kind, yaml.SafeLoader.yaml_constructors[tag](_SCALAR_CONSTRUCTOR, node)
     except (ValueError, KeyError, IndexError):
-        raise YamlError(f"cannot read {event.value!r} as {kind}", line) from None
+        raise YamlError(f"cannot read {event.value!r} as {kind}", line, where) from None
 
 
 _SCALAR_CONSTRUCTOR = yaml.SafeLoader("")
