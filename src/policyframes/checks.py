@@ -15,7 +15,7 @@ import pandera.pandas as pa
 
 from . import layout
 from .annotations import Annotations
-from .problems import Problem, not_one_of
+from .problems import Problem, field_path, not_one_of
 from .records import line_of
 from .tables import Tables
 from .textmatch import matches
@@ -86,6 +86,11 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
         lambda d: d["sources"].map(lambda listed: set(listed) <= texts.keys()),
         lambda r: "; ".join("source " + not_one_of(s, sorted(texts)) for s in r["sources"] if s not in texts),
     ))
+    case_rules.append(Rule(
+        "sources",
+        lambda d: d["sources"].map(lambda listed: len(set(listed)) == len(listed)),
+        lambda r: f"sources listed twice: {', '.join(sorted({s for s in r['sources'] if list(r['sources']).count(s) > 1}))}",
+    ))
     dup = cases["case_id"].duplicated(keep=False)
     for _, row in cases[dup].iterrows():
         others = cases[(cases["case_id"] == row["case_id"]) & (cases["_file"] != row["_file"])]["_file"].tolist()
@@ -102,6 +107,12 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
         _isin("case_id", "", sorted(case_ids), "case "),
     ]
     _run("codings", codings, coding_rules, ["case_id", "dimension", "coder"], problems)
+    for rec in ann.cases:
+        for name in coded:
+            adjudication = getattr(rec.case.codes, name).adjudication
+            if adjudication is not None and adjudication.by not in ann.coders:
+                path = ("codes", name, "adjudication", "by")
+                problems.append(Problem(rec.file, line_of(rec.data, path), field_path(path), "coder " + not_one_of(adjudication.by, sorted(ann.coders))))
 
     lengths = {sid: len(t) for sid, t in texts.items()}
     listed = dict(zip(cases["case_id"], cases["sources"]))

@@ -155,12 +155,27 @@ class Coder(Record):
 class CodersFile(Record):
     coders: list[Coder] = Field(min_length=1)
 
+    @model_validator(mode="after")
+    def _unique(self) -> CodersFile:
+        ids = [c.id for c in self.coders]
+        for i, coder_id in enumerate(ids):
+            if coder_id in ids[:i]:
+                raise LocatedError(("coders", i, "id"), f"duplicate coder id {coder_id!r}")
+        return self
+
 
 class Comparison(Record):
     id: str = Field(pattern=ID_PATTERN)
     cases: list[str] = Field(min_length=2, max_length=2)
     summary: str = Field(min_length=1)
     dimensions: dict[str, "DimensionContrast"]
+
+    @field_validator("cases")
+    @classmethod
+    def _two_cases(cls, cases: list[str]) -> list[str]:
+        if cases[0] == cases[1]:
+            raise ValueError(f"compares case {cases[0]!r} with itself")
+        return cases
 
 
 class DimensionContrast(Record):
