@@ -175,9 +175,9 @@ def test_bad_input(entry: dict[str, Any], corpus) -> None:
     at, line = expected_location(entry, root)
     field = entry.get("field")
     where = f"{at}:{line}:" if line else f"{at}:"
-    reported = [row for row in text_err.splitlines() if row.startswith(where)]
-    assert any(entry["error"] in row and (field is None or row.startswith(f"{where} {field}: ")) for row in reported), (
-        f"expected {where} {field or ''} ... {entry['error']!r}; got:\n{text_err}")
+    head = f"{where} {field}: " if field else f"{where} "
+    assert any(row.startswith(head) and entry["error"] in row[len(head):] for row in text_err.splitlines()), (
+        f"expected {head}... {entry['error']!r}; got:\n{text_err}")
     assert any(p["file"] == at and p["line"] == line and entry["error"] in p["message"] and field in (None, p["field"])
                for p in report["problems"]), report
     assert all(p["file"] and p["message"] for p in report["problems"])
