@@ -22,18 +22,22 @@ ROOT = Path(__file__).resolve().parents[1]
 COPIED = ("schema", "annotations", "build", "dataset.yaml", "DATACARD.md")
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """A scratch copy of the repository's data files, safe to break."""
-    root = tmp_path / "repo"
-    root.mkdir()
-    for name in COPIED:
+def copy_repo(root: Path, names: tuple[str, ...] = COPIED) -> Path:
+    """Copy the repository's data files (or the named ones) into a new folder."""
+    root.mkdir(parents=True)
+    for name in names:
         src = ROOT / name
         if src.is_dir():
             shutil.copytree(src, root / name, symlinks=True)
         else:
             shutil.copy2(src, root / name)
     return root
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A scratch copy of the repository's data files, safe to break."""
+    return copy_repo(tmp_path / "repo")
 
 
 @pytest.fixture

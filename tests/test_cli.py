@@ -54,3 +54,28 @@ def test_readme_opens_with_the_two_setup_commands() -> None:
     assert "pytest" in block[1]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "README.md" in ci
+
+
+def test_internal_error_is_one_line_naming_the_file(repo: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug shows as one line naming the file being read, with exit status 1, not a traceback."""
+    import policyframes.annotations
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(policyframes.annotations, "validate", broken)
+    status, out, err = cli(repo, "validate")
+    assert status == 1 and not out
+    assert err == "internal error (while reading schema/codebook.yaml): ZeroDivisionError: division by zero; please report it\n"
+
+
+def test_locate_refuses_files_outside_the_repository_and_links(repo: Path, tmp_path: Path, cli) -> None:
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("case_id: x\n", encoding="utf-8")
+    status, _, err = cli(repo, "locate", str(outside))
+    assert status == 2 and "must be inside the repository" in err
+    cases = repo / "annotations" / "cases"
+    (cases / "linked.yaml").symlink_to(outside)
+    status, _, err = cli(repo, "locate")
+    assert status == 1 and "annotations/cases/linked.yaml: symbolic links are not allowed in annotations" in err
+    assert outside.read_text(encoding="utf-8") == "case_id: x\n"

@@ -113,7 +113,7 @@ def test_disagreement_needs_an_adjudication(repo, cli) -> None:
     edit(repo / HZ, ADJ_FRAMING, "")
     status, _, err = cli(repo, "validate")
     assert status == 1
-    assert f"{HZ}:20: codes.framing.adjudication: coders disagree (c1: 'participatory_deliberative', c2: 'not_reported')" in err
+    assert f"{HZ}:19: codes.framing.adjudication: coders disagree (c1: 'participatory_deliberative', c2: 'not_reported')" in err
 
 
 def test_adjudication_only_where_coders_disagree(repo, cli) -> None:

@@ -44,6 +44,7 @@ class Annotations:
 
     root: Path
     codebook: Codebook
+    codebook_data: LDict | None = None
     sources: dict[str, Source] = field(default_factory=dict)
     coders: dict[str, Any] = field(default_factory=dict)
     cases: list[CaseRecord] = field(default_factory=list)
@@ -57,18 +58,20 @@ class Annotations:
     problems: list[Problem] = field(default_factory=list)
 
 
+def linked(root: Path, rel: str) -> bool:
+    """Whether root/rel, or a folder on the way to it, is a symbolic link."""
+    return (root / rel).resolve() != root.resolve() / rel
+
+
 def read_yaml(root: Path, rel: str, problems: list[Problem]) -> Any | None:
     """Parse one YAML file; on failure record the problem and return None."""
-    path = root / rel
-    if path.is_symlink():
+    if linked(root, rel):
         problems.append(Problem(rel, 0, "", "symbolic links are not allowed in annotations"))
         return None
     try:
-        return load_file(path)
-    except FileNotFoundError:
-        problems.append(Problem(rel, 0, "", "file not found"))
+        return load_file(root / rel)
     except YamlError as exc:
-        problems.append(Problem(rel, exc.line, "", exc.message))
+        problems.append(Problem(rel, exc.line, exc.field, exc.message))
     return None
 
 
@@ -78,9 +81,14 @@ def read_validated(root: Path, rel: str, model: type[BaseModel], problems: list[
     if data is None:
         return None, None
     if not isinstance(data, dict):
-        problems.append(Problem(rel, 1, "", f"expected a mapping of keys to values, got {type(data).__name__}"))
+        got = "a list" if isinstance(data, list) else f"{type(data).__name__} {data!r:.40}"
+        problems.append(Problem(rel, 1, "", f"expected a mapping of keys to values, got {got}"))
         return data, None
-    return data, validate(model, data, rel, problems)
+    try:
+        return data, validate(model, data, rel, problems)
+    except Exception as exc:
+        exc.add_note(f"while reading {rel}")
+        raise
 
 
 def load_codebook_checked(root: Path, problems: list[Problem]) -> tuple[LDict | None, Codebook | None]:
@@ -93,19 +101,25 @@ def read_sources(root: Path, problems: list[Problem]) -> tuple[LDict | None, dic
     data, record = read_validated(root, layout.SOURCES_META, SourcesFile, problems)
     if record is None:
         return data, sources
-    folder = (root / layout.SOURCES_DIR).resolve()
     for i, meta in enumerate(record.sources):
         line = line_of(data, ("sources", i, "file"))
         where = f"sources[{i}].file"
-        path = root / layout.SOURCES_DIR / meta.file
-        if not _SAFE_NAME.match(meta.file) or path.resolve().parent != folder:
-            problems.append(Problem(layout.SOURCES_META, line, where, f"{meta.file!r} must be a plain file name inside {layout.SOURCES_DIR}/"))
+        rel = f"{layout.SOURCES_DIR}/{meta.file}"
+        trouble = None
+        if not _SAFE_NAME.match(meta.file):
+            trouble = f"{meta.file!r} must be a plain file name inside {layout.SOURCES_DIR}/"
+        elif linked(root, rel):
+            trouble = f"{rel} is a symbolic link"
+        elif not (root / rel).is_file():
+            trouble = f"{rel} does not exist" if not (root / rel).exists() else f"{rel} is not a regular file"
+        else:
+            try:
+                raw = (root / rel).read_bytes()
+            except OSError as exc:
+                trouble = f"cannot read {rel}: {exc.strerror or exc}"
+        if trouble:
+            problems.append(Problem(layout.SOURCES_META, line, where, trouble))
             continue
-        if path.is_symlink() or not path.is_file():
-            problem = "is a symbolic link" if path.is_symlink() else "does not exist"
-            problems.append(Problem(layout.SOURCES_META, line, where, f"{layout.SOURCES_DIR}/{meta.file} {problem}"))
-            continue
-        raw = path.read_bytes()
         digest = hashlib.sha256(raw).hexdigest()
         if digest != meta.sha256:
             problems.append(
@@ -114,7 +128,7 @@ def read_sources(root: Path, problems: list[Problem]) -> tuple[LDict | None, dic
             )
             continue
         if meta.source_id in sources:
-            problems.append(Problem(layout.SOURCES_META, line_of(data, ("sources", i)), f"sources[{i}].source_id", f"duplicate source id {meta.source_id!r}"))
+            problems.append(Problem(layout.SOURCES_META, line_of(data, ("sources", i, "source_id")), f"sources[{i}].source_id", f"duplicate source id {meta.source_id!r}"))
             continue
         try:
             sources[meta.source_id] = Source(meta, raw.decode("utf-8"), i)
@@ -138,8 +152,9 @@ def _check_examples(raw: LDict, codebook: Codebook, ann: Annotations) -> None:
             if source is None:
                 ann.problems.append(Problem(layout.CODEBOOK, line_of(raw, loc + ("source",)), where + ".source", f"unknown source {cat.example.source!r}"))
                 continue
-            index = found.setdefault(cat.example.source, NormalisedText(source.text))
-            if not index.find_all(cat.example.quote):
+            if cat.example.source not in found:
+                found[cat.example.source] = NormalisedText(source.text)
+            if not found[cat.example.source].find_all(cat.example.quote):
                 ann.problems.append(Problem(layout.CODEBOOK, line_of(raw, loc + ("quote",)), where + ".quote", f"quote is not in source {cat.example.source!r}"))
 
 
@@ -149,16 +164,29 @@ def case_files(root: Path) -> list[str]:
     return sorted(f"{layout.CASES_DIR}/{p.name}" for p in folder.glob("*.yaml") if not p.name.startswith("_"))
 
 
+def _misnamed_case_files(root: Path) -> list[str]:
+    """Files that look like case files but would not be read (such as .yml)."""
+    folder = root / layout.CASES_DIR
+    return sorted(f"{layout.CASES_DIR}/{p.name}" for p in folder.glob("*") if p.suffix.lower() in (".yaml", ".yml")
+                  and p.suffix != ".yaml" and not p.name.startswith(("_", ".")))
+
+
 def _read_cases(root: Path, ann: Annotations) -> None:
     model = case_model(ann.codebook)
     ann.case_files = case_files(root)
+    for rel in _misnamed_case_files(root):
+        ann.problems.append(Problem(rel, 0, "", f"not read: case files are named <case_id>.yaml (rename it to {Path(rel).stem}.yaml)"))
     for rel in ann.case_files:
         data, case = read_validated(root, rel, model, ann.problems)
         if case is None:
             continue
         stem = Path(rel).stem
         if case.case_id != stem:
-            ann.problems.append(Problem(rel, line_of(data, ("case_id",)), "case_id", f"case id {case.case_id!r} differs from the file name {stem!r}"))
+            message = f"case id {case.case_id!r} differs from the file name {stem!r}"
+            other = f"{layout.CASES_DIR}/{case.case_id}.yaml"
+            if other in ann.case_files:
+                message += f"; {case.case_id!r} is the id of {other}: case ids must be unique"
+            ann.problems.append(Problem(rel, line_of(data, ("case_id",)), "case_id", message))
             continue
         ann.cases.append(CaseRecord(rel, data, case))
 
@@ -190,7 +218,7 @@ def load_annotations(root: Path) -> Annotations:
     raw, codebook = load_codebook_checked(root, problems)
     if codebook is None:
         raise_problems(problems)
-    ann = Annotations(root=root, codebook=codebook, problems=problems)
+    ann = Annotations(root=root, codebook=codebook, codebook_data=raw, problems=problems)
     ann.sources_data, ann.sources = read_sources(root, ann.problems)
     _check_examples(raw, codebook, ann)
     _, coders = read_validated(root, layout.CODERS, CodersFile, ann.problems)

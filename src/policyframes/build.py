@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import layout
-from .annotations import Annotations, load_annotations
+from .annotations import Annotations, load_annotations, read_validated
 from .checks import check_tables
 from .citation import bibtex, citation_cff
 from .croissant import croissant
@@ -26,7 +26,7 @@ from .datapackage import datapackage
 from .docs import codebook_markdown, datacard_blocks, fill_blocks, hf_card, json_schema
 from .export import write_parquet
 from .manifest import write_manifest
-from .meta import DatasetMeta, read_meta
+from .meta import DatasetMeta
 from .site import write_site
 from .problems import ValidationFailed
 from .reliability import report
@@ -46,11 +46,12 @@ class Validated:
 def validate(root: Path) -> Validated:
     """Check everything; raise ValidationFailed with every problem found."""
     ann = load_annotations(root)
+    _, meta = read_validated(root, layout.DATASET_META, DatasetMeta, ann.problems)
     tables = assemble(ann)
     problems = ann.problems + check_tables(ann, tables)
     if problems:
         raise ValidationFailed(problems)
-    return Validated(ann, tables, read_meta(root))
+    return Validated(ann, tables, meta)
 
 
 def release_metadata(v: Validated) -> dict[str, object]:
@@ -108,7 +109,7 @@ def build(root: Path) -> Validated:
     """Validate, then write build/ and the generated documents."""
     v = validate(root)
     generated = generated_files(v)
-    clean_stale(root)
+    clean_stale(root, [(root / rel).parent for rel in generated])
     tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=root))
     tmp.chmod(0o755)
     try:
@@ -126,20 +127,25 @@ def replace_file(path: Path, content: str) -> None:
     """Write a file atomically (temporary file, then rename); unchanged files are left alone."""
     if path.exists() and path.read_text(encoding="utf-8") == content:
         return
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp = path.with_name(f"{TMP_PREFIX}{path.name}-{os.getpid()}")
     tmp.write_text(content, encoding="utf-8")
     os.replace(tmp, path)
 
 
-def clean_stale(root: Path) -> None:
-    """Remove temporary folders left by builds that were killed (restoring a build
-    that a killed non-atomic swap had moved aside)."""
+def clean_stale(root: Path, folders: list[Path]) -> None:
+    """Remove what killed builds left behind: temporary folders beside build/ (restoring
+    a build that a killed non-atomic swap had moved aside) and temporary files beside the
+    generated documents in `folders`."""
     target = root / layout.BUILD
     for aside in sorted(root.glob(TMP_PREFIX + "*-old")):
         if not target.exists():
             os.replace(aside, target)
-    for stale in root.glob(TMP_PREFIX + "*"):
-        shutil.rmtree(stale, ignore_errors=True)
+    for folder in {root, *folders}:
+        for stale in folder.glob(TMP_PREFIX + "*"):
+            if stale.is_dir() and not stale.is_symlink():
+                shutil.rmtree(stale, ignore_errors=True)
+            else:
+                stale.unlink(missing_ok=True)
 
 
 _RENAME_EXCHANGE = 2

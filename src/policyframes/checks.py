@@ -17,6 +17,7 @@ from . import layout
 from .annotations import Annotations
 from .codebook import MISSING
 from .problems import Problem, not_one_of
+from .records import line_of
 from .tables import Tables
 from .textmatch import matches
 
@@ -80,6 +81,17 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
         lambda d: d["case_id"].map(lambda c: set(coded) <= dims_coded.get(c, set())),
         lambda r: f"dimensions not coded: {', '.join(sorted(set(coded) - dims_coded.get(r['case_id'], set())))}",
     ))
+    texts = {sid: s.text for sid, s in ann.sources.items()}
+    case_rules.append(Rule(
+        "sources",
+        lambda d: d["sources"].map(lambda listed: set(listed) <= texts.keys()),
+        lambda r: "; ".join("source " + not_one_of(s, sorted(texts)) for s in r["sources"] if s not in texts),
+    ))
+    case_rules.append(Rule(
+        "sources",
+        lambda d: d["sources"].map(lambda listed: len(set(listed)) == len(listed)),
+        lambda r: f"sources listed twice: {', '.join(sorted({s for s in r['sources'] if list(r['sources']).count(s) > 1}))}",
+    ))
     dup = cases["case_id"].duplicated(keep=False)
     for _, row in cases[dup].iterrows():
         others = cases[(cases["case_id"] == row["case_id"]) & (cases["_file"] != row["_file"])]["_file"].tolist()
@@ -98,7 +110,6 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
     _run("codings", codings, coding_rules, ["case_id", "dimension", "coder"], problems)
     _check_adjudications(ann, tables, problems)
 
-    texts = {sid: s.text for sid, s in ann.sources.items()}
     lengths = {sid: len(t) for sid, t in texts.items()}
     listed = dict(zip(cases["case_id"], cases["sources"]))
     known = evidence["source_id"].isin(texts.keys()) if not evidence.empty else pd.Series(dtype=bool)
@@ -116,15 +127,18 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
         _isin("source_id", "source", sorted(texts), "source "),
         Rule("end", inside, lambda r: f"offsets {r['start']}..{r['end']} are outside source {r['source_id']!r} ({lengths[r['source_id']]} characters)"),
         Rule("quote", quoted, lambda r: _mismatch(texts[r["source_id"]], r)),
-        Rule("source", lambda d: pd.Series([t == "relation" or s in (listed.get(c) or ()) for c, s, t in zip(d["case_id"], d["source_id"], d["record_type"])], index=d.index),
+        Rule("source", lambda d: pd.Series([t == "relation" or s not in texts or s in (listed.get(c) or ()) for c, s, t in zip(d["case_id"], d["source_id"], d["record_type"])], index=d.index),
              lambda r: f"source {r['source_id']!r} is not listed in the case's sources"),
         _isin("attribution", "attribution", cb.attribution_codes),
     ]
     _run("evidence", evidence, evidence_rules, None, problems)
 
+    for i, comparison in enumerate(ann.comparisons):
+        for k, case_id in enumerate(comparison.cases):
+            if case_id not in known_ids:
+                problems.append(Problem(layout.COMPARISONS, line_of(ann.comparisons_data, ("comparisons", i, "cases", k)),
+                                        f"comparisons[{i}].cases[{k}]", "case " + not_one_of(case_id, known_ids)))
     comparison_rules = [
-        _isin("case_a", "", known_ids, "case "),
-        _isin("case_b", "", known_ids, "case "),
         _isin("dimension", "", coded, "dimension "),
         Rule("contrast",
              lambda d: d["value_a"].isna() | d["value_b"].isna() | ((d["value_a"] == d["value_b"]) == (d["contrast"] == "same")),

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from . import layout
+from .manifest import IntegrityError
 from .problems import Problem, ValidationFailed
 
 
@@ -58,7 +59,11 @@ def cmd_locate(args: argparse.Namespace) -> int:
 
     problems: list[Problem] = []
     _, sources = read_sources(args.root, problems)
-    files = [str(Path(f).resolve().relative_to(args.root)) for f in args.files] if args.files else [*case_files(args.root), layout.RELATIONS]
+    try:
+        files = [Path(f).resolve().relative_to(args.root).as_posix() for f in args.files] if args.files else [*case_files(args.root), layout.RELATIONS]
+    except ValueError:
+        print(f"error: the files to locate must be inside the repository {args.root}", file=sys.stderr)
+        return 2
     changes = []
     for rel in files:
         found, trouble = locate_file(args.root, rel, sources, write=not args.check)
@@ -186,6 +191,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):  # any file name or value can be printed
+            stream.reconfigure(errors="backslashreplace")
     args = parser().parse_args(argv)
     if getattr(args, "needs_root", True):
         try:
@@ -193,7 +201,17 @@ def main(argv: list[str] | None = None) -> int:
         except FileNotFoundError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
-    return args.func(args)
+    try:
+        return args.func(args)
+    except (IntegrityError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug, reported in one line rather than a traceback
+        where = "".join(f" ({note})" for note in getattr(exc, "__notes__", []))
+        print(f"internal error{where}: {type(exc).__name__}: {exc}; please report it", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

@@ -8,8 +8,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from .problems import LocatedError
+
 MISSING = ("not_reported", "not_applicable")
 TABLES = ("cases", "codings", "adjudications", "evidence", "sources", "comparisons", "relations", "timeline")
+
+# Variables the build relies on by name (with their kind), and the derived variables it
+# knows how to compute.
+REQUIRED_VARIABLES = {"case_id": "descriptive", "sources": "descriptive", "start_date": "fact", "framing": "coded"}
+DERIVED_VARIABLES = ("start_date_precision", "start_date_earliest", "start_date_latest", "framing_pfc")
 
 
 class _Strict(BaseModel):
@@ -119,25 +126,34 @@ class Codebook(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Codebook:
-        names = [v.name for v in self.variables]
-        if len(set(names)) != len(names):
-            raise ValueError("variable names must be unique")
+        by_name: dict[str, Variable] = {}
+        for i, var in enumerate(self.variables):
+            if var.name in by_name:
+                raise LocatedError(("variables", i, "name"), f"duplicate variable name {var.name!r}")
+            by_name[var.name] = var
+        for name, kind in REQUIRED_VARIABLES.items():
+            if name not in by_name or by_name[name].kind != kind:
+                raise LocatedError(("variables",), f"the build needs the {kind} variable {name!r}")
         pfc = {f.code for f in self.pfc_frames}
-        for var in self.variables:
+        for i, var in enumerate(self.variables):
+            at: tuple[str | int, ...] = ("variables", i)
             codes = var.codes
             if len(set(codes)) != len(codes) or set(codes) & set(MISSING):
-                raise ValueError(f"{var.name}: category codes must be unique and not missing codes")
+                raise LocatedError(at + ("categories",), f"{var.name}: category codes must be unique and not missing codes")
             if var.level in ("nominal", "ordinal") and not codes and var.name != "framing_pfc":
-                raise ValueError(f"{var.name}: a {var.level} variable needs categories")
-            if var.kind == "coded":
-                for cat in var.categories:
-                    if not (cat.decision_rule and cat.example):
-                        raise ValueError(f"{var.name}.{cat.code}: needs a decision_rule and an example")
-            for cat in var.categories:
+                raise LocatedError(at + ("level",), f"{var.name}: a {var.level} variable needs categories")
+            if var.kind == "derived" and var.name not in DERIVED_VARIABLES:
+                raise LocatedError(at + ("name",), f"the build computes no derived variable {var.name!r}; "
+                                   f"derived variables are {', '.join(DERIVED_VARIABLES)}")
+            for j, cat in enumerate(var.categories):
+                where = at + ("categories", j)
+                if var.kind == "coded" and not (cat.decision_rule and cat.example):
+                    raise LocatedError(where, f"{var.name}.{cat.code}: needs a decision_rule and an example")
                 if (cat.pfc is not None) != (var.name == "framing") or (cat.pfc and cat.pfc not in pfc):
-                    raise ValueError(f"{var.name}.{cat.code}: pfc crosswalk must name a pfc_frames code, on framing only")
+                    raise LocatedError(where + (("pfc",) if cat.pfc else ()),
+                                       f"{var.name}.{cat.code}: pfc crosswalk must name a pfc_frames code, on framing only")
         if set(self.tables) != set(TABLES):
-            raise ValueError(f"tables must describe {', '.join(TABLES)}")
+            raise LocatedError(("tables",), f"tables must describe {', '.join(TABLES)}")
         return self
 
     def variable(self, name: str) -> Variable:

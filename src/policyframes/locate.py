@@ -11,10 +11,10 @@ from pathlib import Path
 
 import yaml
 
-from .annotations import Source
+from .annotations import Source, linked
 from .problems import Problem, field_path
 from .textmatch import NormalisedText
-from .yamlsafe import YamlError, decode, loads
+from .yamlsafe import YamlError, loads, read_text
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -61,11 +61,13 @@ def locate_file(root: Path, rel: str, sources: dict[str, Source], write: bool) -
     changes: list[Change] = []
     problems: list[Problem] = []
     path = root / rel
+    if linked(root, rel):
+        return [], [Problem(rel, 0, "", "symbolic links are not allowed in annotations")]
     try:
-        text = decode(path.read_bytes())
+        text = read_text(path)
         loads(text)  # the same safety checks as validation
     except YamlError as exc:
-        return [], [Problem(rel, exc.line, "", exc.message)]
+        return [], [Problem(rel, exc.line, exc.field, exc.message)]
     document = yaml.compose(text, Loader=_Loader)
     indexes: dict[str, NormalisedText] = {}
     edits: list[tuple[int, int, str]] = []
@@ -81,7 +83,9 @@ def locate_file(root: Path, rel: str, sources: dict[str, Source], write: bool) -
         if source_id.value not in sources:
             problems.append(Problem(rel, source_id.start_mark.line + 1, where + ".source", f"unknown source {source_id.value!r}"))
             continue
-        index = indexes.setdefault(source_id.value, NormalisedText(sources[source_id.value].text))
+        if source_id.value not in indexes:
+            indexes[source_id.value] = NormalisedText(sources[source_id.value].text)
+        index = indexes[source_id.value]
         spans = index.find_all(quote.value)
         old = (_int(keys.get("start", (None, None))[1]), _int(keys.get("end", (None, None))[1]))
         if not spans:

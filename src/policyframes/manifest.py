@@ -29,8 +29,12 @@ def write_manifest(folder: Path) -> None:
 
 def read_manifest(folder: Path) -> dict[str, str]:
     """Relative path -> recorded SHA-256."""
+    try:
+        text = (folder / NAME).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise IntegrityError(f"{folder / NAME} is not a checksum list: the dataset in {folder} cannot be verified") from None
     entries = {}
-    for line in (folder / NAME).read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         digest, _, name = line.partition("  ")
         entries[name] = digest
     return entries
@@ -42,6 +46,8 @@ def verify(folder: Path, names: list[str]) -> None:
         raise IntegrityError(f"{folder / NAME} is missing: the dataset in {folder} cannot be verified")
     recorded = read_manifest(folder)
     for name in names:
+        if not (folder / name).is_file():
+            raise IntegrityError(f"{folder / name} is missing: the dataset in {folder} is incomplete")
         actual = sha256(folder / name)
         if recorded.get(name) != actual:
             raise IntegrityError(

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pydantic import BaseModel, ConfigDict, Field
-
-from . import layout
-from .yamlsafe import load_file
 
 
 class Author(BaseModel):
@@ -27,6 +22,3 @@ class DatasetMeta(BaseModel):
     description: str
     keywords: tuple[str, ...]
 
-
-def read_meta(root: Path) -> DatasetMeta:
-    return DatasetMeta.model_validate(load_file(root / layout.DATASET_META))

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
 from .codebook import MISSING, Codebook
+from .problems import LocatedError
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$|^(\d{3})X$")
@@ -35,18 +36,19 @@ def date_range(value: str) -> tuple[str, date, date]:
     if not match:
         raise ValueError(f"{value!r} is not a date: write YYYY-MM-DD, YYYY-MM, YYYY, YYYX or not_reported")
     year, month, day, decade = match.groups()
-    if decade:
-        first, last, precision = date(int(decade) * 10, 1, 1), date(int(decade) * 10 + 9, 12, 31), "decade"
-    elif day:
-        first = last = date(int(year), int(month), int(day))
-        precision = "day"
-    elif month:
-        y, m = int(year), int(month)
-        if not 1 <= m <= 12:
-            raise ValueError(f"{value!r}: month {m} does not exist")
-        first, last, precision = date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1]), "month"
-    else:
-        first, last, precision = date(int(year), 1, 1), date(int(year), 12, 31), "year"
+    try:
+        if decade:
+            first, last, precision = date(int(decade) * 10, 1, 1), date(int(decade) * 10 + 9, 12, 31), "decade"
+        elif day:
+            first = last = date(int(year), int(month), int(day))
+            precision = "day"
+        elif month:
+            y, m = int(year), int(month)
+            first, last, precision = date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1]), "month"
+        else:
+            first, last, precision = date(int(year), 1, 1), date(int(year), 12, 31), "year"
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a calendar date: {exc}") from None
     if first > date.today():
         raise ValueError(f"{value!r} is in the future")
     return precision, first, last
@@ -99,7 +101,7 @@ def _build_models(codebook: Codebook) -> dict[str, type[BaseModel]]:
 
     def needs_evidence(self: Any) -> Any:
         if self.value not in MISSING and not self.evidence:
-            raise ValueError(f"a value other than {' or '.join(MISSING)} needs at least one evidence quote")
+            raise LocatedError(("evidence",), f"a value other than {' or '.join(MISSING)} needs at least one evidence quote")
         return self
 
     codes_fields: dict[str, Any] = {}
@@ -208,12 +210,27 @@ class Coder(Record):
 class CodersFile(Record):
     coders: list[Coder] = Field(min_length=1)
 
+    @model_validator(mode="after")
+    def _unique(self) -> CodersFile:
+        ids = [c.id for c in self.coders]
+        for i, coder_id in enumerate(ids):
+            if coder_id in ids[:i]:
+                raise LocatedError(("coders", i, "id"), f"duplicate coder id {coder_id!r}")
+        return self
+
 
 class Comparison(Record):
     id: str = Field(pattern=ID_PATTERN)
     cases: list[str] = Field(min_length=2, max_length=2)
     summary: str = Field(min_length=1)
     dimensions: dict[str, "DimensionContrast"]
+
+    @field_validator("cases")
+    @classmethod
+    def _two_cases(cls, cases: list[str]) -> list[str]:
+        if cases[0] == cases[1]:
+            raise ValueError(f"compares case {cases[0]!r} with itself")
+        return cases
 
 
 class DimensionContrast(Record):

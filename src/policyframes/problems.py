@@ -33,6 +33,14 @@ class ValidationFailed(Exception):
         self.problems = sorted(set(problems))
 
 
+class LocatedError(ValueError):
+    """A validator's error about one part of the record: `loc` is the path to it."""
+
+    def __init__(self, loc: tuple[Any, ...], message: str) -> None:
+        super().__init__(message)
+        self.loc = loc
+
+
 def field_path(loc: Iterable[Any]) -> str:
     """Format a location tuple as codes.framing.evidence[0].quote."""
     out = ""
@@ -48,7 +56,7 @@ def not_one_of(value: Any, allowed: list[str]) -> str:
     """Message for a value outside a closed list, with a suggestion for near misses."""
     message = f"{value!r} is not one of {', '.join(allowed)}"
     if isinstance(value, str):
-        close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)
+        close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.7)
         if close:
             message += f" (did you mean {close[0]!r}?)"
     return message

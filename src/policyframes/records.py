@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .problems import Problem, field_path, not_one_of
+from .problems import LocatedError, Problem, field_path, not_one_of
 from .yamlsafe import LDict, LList
 
 M = TypeVar("M", bound=BaseModel)
@@ -60,13 +60,18 @@ def _message(model: type[BaseModel], error: Any) -> tuple[tuple[Any, ...], str]:
         message = f"unknown key {loc[-1]!r}"
         if allowed:
             message = not_one_of(loc[-1], allowed).replace(" is not one of ", " is not an allowed key; allowed: ", 1)
+        if isinstance(loc[-1], str) and not loc[-1].isascii():
+            message += f" (it contains {', '.join(f'U+{ord(c):04X}' for c in loc[-1] if not c.isascii())})"
         return loc, message
     if kind == "missing":
         return loc, "required field is missing"
     if kind.endswith("_type") or kind == "model_type":
-        shown = f"{type(value).__name__} {value!r}" if not isinstance(value, (dict, list)) else type(value).__name__
+        shown = "a mapping" if isinstance(value, dict) else "a list" if isinstance(value, list) else f"{type(value).__name__} {value!r}"
         hint = " (put identifiers and dates in quotes)" if isinstance(value, (int, float, bool)) else ""
         return loc, f"{error['msg'].lower()}, got {shown}{hint}"
+    located = (error.get("ctx") or {}).get("error")
+    if isinstance(located, LocatedError):
+        loc += located.loc
     message = error["msg"].removeprefix("Value error, ")
     if value is not None and not isinstance(value, (dict, list)) and kind != "value_error":
         message += f" (got {value!r})"

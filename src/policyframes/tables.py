@@ -17,7 +17,8 @@ from . import layout
 from .annotations import Annotations
 from .codebook import MISSING, Codebook
 from .models import date_range
-from .problems import field_path
+from .problems import Problem, field_path
+from .records import line_of
 
 PROVENANCE = ("_file", "_line", "_field", "_lines")
 
@@ -43,17 +44,33 @@ class _Columns(defaultdict):
     def __init__(self) -> None:
         super().__init__(list)
 
-    def add(self, file: str, node: Any, field: str, **values: Any) -> None:
-        """Add a row from the parsed YAML mapping `node` found at `field` of `file`."""
+    def add(self, file: str, data: Any, path: tuple, **values: Any) -> None:
+        """Add a row from the YAML mapping at `path` of the parsed file `data`."""
+        node = _node(data, path)
         self["_file"].append(file)
-        self["_line"].append(node.line)
-        self["_field"].append(field)
+        self["_line"].append(line_of(data, path))
+        self["_field"].append(field_path(path))
         self["_lines"].append(node.key_lines)
         for key, value in values.items():
             self[key].append(value)
 
     def frame(self, columns: list[str]) -> pd.DataFrame:
-        return pd.DataFrame({c: self.get(c, []) for c in [*columns, *PROVENANCE]})
+        n = len(self["_file"])
+        return pd.DataFrame({c: self.get(c, [None] * n) for c in [*columns, *PROVENANCE]})
+
+    def described(self, ann: Annotations, table: str) -> pd.DataFrame:
+        """The table with the columns the codebook describes; a mismatch between the
+        codebook and the columns built is a problem of the codebook."""
+        described = [c.name for c in ann.codebook.tables[table].columns]
+        built = [c for c in self if c not in PROVENANCE]
+        unbuilt = [c for c in described if built and c not in built]
+        undescribed = [c for c in built if c not in described]
+        line = line_of(ann.codebook_data, ("tables", table, "columns"))
+        if unbuilt:
+            ann.problems.append(Problem(layout.CODEBOOK, line, f"tables.{table}.columns", f"no such column in the {table} table: {', '.join(unbuilt)}"))
+        if undescribed:
+            ann.problems.append(Problem(layout.CODEBOOK, line, f"tables.{table}.columns", f"columns of the {table} table not described: {', '.join(undescribed)}"))
+        return self.frame(described + undescribed)
 
 
 def final_value(coding: Any) -> str:
@@ -85,10 +102,9 @@ class _Assembler:
         """Add one evidence row per quote listed at `path`.evidence."""
         if not items:
             return
-        nodes = _node(data, path + ("evidence",))
         for k, ev in enumerate(items):
             self.rows["evidence"].add(
-                file, nodes[k], field_path(path + ("evidence", k)), case_id=case_id, record_type=record_type,
+                file, data, path + ("evidence", k), case_id=case_id, record_type=record_type,
                 record_id=record_id, dimension=dimension, coder=coder, value=value, source_id=ev.source,
                 start=ev.start, end=ev.end, quote=ev.quote.strip(), attribution=ev.attribution,
             )
@@ -109,8 +125,8 @@ class _Assembler:
             path = ("codes", var.name)
             row[var.name] = final_value(coding)
             self.rows["codings"].add(
-                file, _node(data, path), field_path(path), case_id=case.case_id, dimension=var.name, coder=coding.coder,
-                value=coding.value, confidence=coding.confidence, rationale=" ".join(coding.rationale.split()),
+                file, data, path, case_id=case.case_id, dimension=var.name, coder=coding.coder,
+                value=coding.value, confidence=coding.confidence, rationale=coding.rationale.strip(),
                 n_evidence=len(coding.evidence),
             )
             self.evidence(file, data, path, coding.evidence, case.case_id, "code", None, var.name, coding.coder, coding.value)
@@ -118,15 +134,15 @@ class _Assembler:
                 adj = coding.adjudication
                 self.evidence(file, data, path + ("adjudication",), adj.evidence, case.case_id, "code", None, var.name, adj.by, adj.value)
         row["framing_pfc"] = cb.pfc_of(row["framing"])
-        self.rows["cases"].add(file, data, "", **row)
+        self.rows["cases"].add(file, data, (), **row)
         for k, event in enumerate(case.events):
             path = ("events", k)
             event_id = f"{case.case_id}/{event.type}/{event.date}"
             precision, first, last = _dates(event.date)
             self.rows["timeline"].add(
-                file, _node(data, path), field_path(path), event_id=event_id, case_id=case.case_id, type=event.type,
+                file, data, path, event_id=event_id, case_id=case.case_id, type=event.type,
                 date=event.date, date_precision=precision, date_earliest=first, date_latest=last,
-                description=" ".join(event.description.split()), n_evidence=len(event.evidence),
+                description=event.description.strip(), n_evidence=len(event.evidence),
             )
             self.evidence(file, data, path, event.evidence, case.case_id, "event", event_id, event.type, None, event.date)
 
@@ -136,9 +152,9 @@ class _Assembler:
             coding = getattr(record.codes, var.name)
             path = ("codes", var.name)
             self.rows["codings"].add(
-                file, _node(data, path), field_path(path), case_id=record.case_id, dimension=var.name,
+                file, data, path, case_id=record.case_id, dimension=var.name,
                 coder=record.coder, value=coding.value, confidence=coding.confidence,
-                rationale=" ".join(coding.rationale.split()), n_evidence=len(coding.evidence),
+                rationale=coding.rationale.strip(), n_evidence=len(coding.evidence),
             )
             self.evidence(file, data, path, coding.evidence, record.case_id, "code", None, var.name, record.coder, coding.value)
 
@@ -155,8 +171,8 @@ class _Assembler:
                     continue
                 path = ("codes", var.name, "adjudication")
                 self.rows["adjudications"].add(
-                    rec.file, _node(rec.data, path), field_path(path), case_id=rec.case.case_id, dimension=var.name,
-                    value=adj.value, adjudicator=adj.by, rationale=" ".join(adj.rationale.split()),
+                    rec.file, rec.data, path, case_id=rec.case.case_id, dimension=var.name,
+                    value=adj.value, adjudicator=adj.by, rationale=adj.rationale.strip(),
                     coder_values="; ".join(sorted(values[(rec.case.case_id, var.name)])),
                 )
 
@@ -164,8 +180,8 @@ class _Assembler:
         path = ("relations", index)
         relation_id = f"{rel.from_case}/{rel.type}/{rel.to_case or 'centre'}"
         self.rows["relations"].add(
-            layout.RELATIONS, _node(data, path), field_path(path), relation_id=relation_id, from_case=rel.from_case,
-            type=rel.type, to_case=rel.to_case, date=rel.date, rationale=" ".join(rel.rationale.split()),
+            layout.RELATIONS, data, path, relation_id=relation_id, from_case=rel.from_case,
+            type=rel.type, to_case=rel.to_case, date=rel.date, rationale=rel.rationale.strip(),
             n_evidence=len(rel.evidence),
         )
         self.evidence(layout.RELATIONS, data, path, rel.evidence, rel.from_case, "relation", relation_id, rel.type,
@@ -190,23 +206,22 @@ def assemble(ann: Annotations) -> Tables:
         for dim, contrast in comp.dimensions.items():
             path = ("comparisons", index, "dimensions", dim)
             asm.rows["comparisons"].add(
-                layout.COMPARISONS, _node(data, path), field_path(path), comparison_id=comp.id, case_a=comp.cases[0],
+                layout.COMPARISONS, data, path, comparison_id=comp.id, case_a=comp.cases[0],
                 case_b=comp.cases[1], dimension=dim, value_a=final.get((comp.cases[0], dim)),
                 value_b=final.get((comp.cases[1], dim)), contrast=contrast.contrast,
-                statement=" ".join(contrast.statement.split()),
+                statement=contrast.statement.strip(),
             )
 
     meta_data = ann.sources_data
     for source_id, src in sorted(ann.sources.items()):
         m = src.meta
         asm.rows["sources"].add(
-            layout.SOURCES_META, _node(meta_data, ("sources", src.index)), field_path(("sources", src.index)),
+            layout.SOURCES_META, meta_data, ("sources", src.index),
             source_id=source_id, title=m.title, authors=list(m.authors), venue=m.venue, date=m.date, genre=m.genre,
             url=m.url, licence=m.licence, full_text_included=m.full_text_included, n_chars=len(src.text),
-            sha256=m.sha256, notes=" ".join(m.notes.split()),
+            sha256=m.sha256, notes=m.notes.strip(),
         )
 
-    columns = {name: [c.name for c in table.columns] for name, table in cb.tables.items()}
-    columns["cases"] = [v.name for v in cb.variables]
-    return Tables(**{name: asm.rows[name].frame(columns[name]) for name in cb.tables})
+    frames = {name: asm.rows[name].described(ann, name) for name in cb.tables if name != "cases"}
+    return Tables(cases=asm.rows["cases"].frame([v.name for v in cb.variables]), **frames)
 

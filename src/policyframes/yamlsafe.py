@@ -1,33 +1,44 @@
 """Load YAML safely, keeping the line of every key and list item.
 
-Only plain data is accepted: mappings with string keys, lists, strings, integers,
-floats, booleans and null. Anchors and aliases, merge keys, duplicate keys and tags
-that name anything else (such as Python objects) are errors, so no file can expand
-into a huge structure or construct code. Timestamps stay strings (dates are checked
-by the models, which can say where a bad one is).
+Only plain data is accepted: one document of mappings with string keys, lists, strings,
+integers, floats, booleans and null. Anchors and aliases, merge keys, duplicate keys and
+tags that name anything else (such as Python objects) are errors, so no file can expand
+into a huge structure or construct code. The document is built from the parser's events
+without recursion, and nesting deeper than MAX_DEPTH is refused, so no file can exhaust
+the stack either. Files larger than MAX_BYTES are refused before they are read.
+Timestamps stay strings (dates are checked by the models, which can say where a bad one
+is).
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from .problems import field_path
+
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 64
 _TAG = "tag:yaml.org,2002:"
-_SCALAR_TAGS = {"str", "int", "float", "bool", "null", "timestamp"}
+_TEXT_TAGS = {"str", "timestamp", "value"}
+_SCALAR_TAGS = {"int", "float", "bool", "null"}
 
 
 class YamlError(Exception):
-    """A file that is not acceptable YAML; `line` is 1-based (0 when unknown)."""
+    """A file that is not acceptable YAML; `line` is 1-based (0 when unknown), `field`
+    the path of the offending key or value where the file could be read that far."""
 
-    def __init__(self, message: str, line: int = 0) -> None:
+    def __init__(self, message: str, line: int = 0, field: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.line = line
+        self.field = field
 
 
 class LDict(dict):
@@ -52,13 +63,17 @@ class LList(list):
         self.item_lines: list[int] = []
 
 
+def _too_big(size: int) -> YamlError:
+    return YamlError(
+        f"file is {size / 1048576:.1f} MB, larger than the "
+        f"{MAX_BYTES // 1048576} MB limit for an annotation file"
+    )
+
+
 def decode(raw: bytes) -> str:
     """Decode UTF-8 (a BOM is dropped), normalise line endings to \\n."""
     if len(raw) > MAX_BYTES:
-        raise YamlError(
-            f"file is {len(raw) / 1048576:.1f} MB, larger than the "
-            f"{MAX_BYTES // 1048576} MB limit for an annotation file"
-        )
+        raise _too_big(len(raw))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -71,79 +86,166 @@ def decode(raw: bytes) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
+def read_text(path: Path) -> str:
+    """The decoded text of a regular file (not a symbolic link, at most MAX_BYTES)."""
+    try:
+        info = path.lstat()
+        if stat.S_ISLNK(info.st_mode):
+            raise YamlError("symbolic links are not allowed in annotations")
+        if stat.S_ISDIR(info.st_mode):
+            raise YamlError("is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise YamlError("is not a regular file")
+        if info.st_size > MAX_BYTES:
+            raise _too_big(info.st_size)
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise YamlError("file not found") from None
+    except OSError as exc:
+        raise YamlError(f"cannot read the file: {exc.strerror or exc}") from None
+    return decode(raw)
+
+
 def loads(text: str) -> Any:
     """Parse one YAML document into LDict/LList/scalars."""
     loader = _Loader(text)
     try:
-        node = loader.get_single_node()
+        return _document(loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
-        problem = exc.problem or "invalid YAML"
-        if "\t" in problem or "tab" in problem:
-            problem += " (use spaces, not tabs, for indentation)"
-        raise YamlError(f"YAML syntax error: {problem}", line) from None
+        raise _syntax_error(text, exc) from None
+    except yaml.reader.ReaderError as exc:
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        line = text.encode("utf-8", "surrogatepass")[: exc.position].count(b"\n") + 1
+        raise YamlError(f"character U+{char:04X} is not allowed in YAML: {exc.reason}", line) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"YAML error: {exc}") from None
     finally:
         loader.dispose()
-    if node is None:
-        raise YamlError("the file is empty", 1)
-    try:
-        return _convert(node, set())
-    except RecursionError:
-        raise YamlError("YAML nested too deeply", _line(node)) from None
+
+
+def _syntax_error(text: str, exc: yaml.MarkedYAMLError) -> YamlError:
+    """A located syntax error. An unclosed list, mapping or quote, or a key without its
+    colon, is reported where it starts, not where the parser gave up."""
+    mark, start = exc.problem_mark or exc.context_mark, exc.context_mark
+    problem = exc.problem or "invalid YAML"
+    if mark is None:
+        return YamlError(f"YAML syntax error: {problem}")
+    if "\t" in problem or "tab" in problem or _char_at(text, mark) == "\t":
+        return YamlError(f"YAML syntax error: {problem} (use spaces, not tabs, for indentation)", mark.line + 1)
+    if not exc.context or start is None or start.line == mark.line:
+        return YamlError(f"YAML syntax error: {problem}", mark.line + 1)
+    if exc.context.startswith("while parsing a block"):
+        return YamlError(f"YAML syntax error: {problem} ({exc.context} that starts on line {start.line + 1})", mark.line + 1)
+    return YamlError(f"YAML syntax error: {problem} ({exc.context} that starts here; the parser stopped on line {mark.line + 1})", start.line + 1)
+
+
+def _char_at(text: str, mark: Any) -> str:
+    lines = text.split("\n")
+    return lines[mark.line][mark.column : mark.column + 1] if mark.line < len(lines) else ""
 
 
 def load_file(path: Path) -> Any:
     """Read, decode and parse a YAML file."""
-    return loads(decode(path.read_bytes()))
+    return loads(read_text(path))
 
 
-def _line(node: yaml.Node) -> int:
-    return node.start_mark.line + 1
+class _Key:
+    """Marks a mapping that waits for its next key."""
 
 
-def _convert(node: yaml.Node, seen: set[int]) -> Any:
-    if id(node) in seen:
-        raise YamlError("YAML anchors and aliases are not allowed", _line(node))
-    seen.add(id(node))
-    tag = node.tag
-    if isinstance(node, yaml.MappingNode):
-        if tag != _TAG + "map":
-            raise YamlError(f"YAML tag {tag!r} is not allowed", _line(node))
-        out = LDict(_line(node))
-        for key_node, value_node in node.value:
-            if key_node.tag == _TAG + "merge":
-                raise YamlError("YAML merge keys (<<) are not allowed", _line(key_node))
-            key = _convert(key_node, seen)
-            if not isinstance(key, str):
-                raise YamlError(f"keys must be text, not {key!r}", _line(key_node))
-            if key in out:
-                raise YamlError(
-                    f"duplicate key {key!r} (first on line {out.key_lines[key]})",
-                    _line(key_node),
-                )
-            out.key_lines[key] = _line(key_node)
-            out[key] = _convert(value_node, seen)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        if tag != _TAG + "seq":
-            raise YamlError(f"YAML tag {tag!r} is not allowed", _line(node))
-        items = LList(_line(node))
-        for item in node.value:
-            items.item_lines.append(_line(item))
-            items.append(_convert(item, seen))
-        return items
+_NEXT_KEY = _Key()
+
+
+def _document(loader: Any) -> Any:
+    """Build the single document of the stream from parser events, without recursion."""
+    loader.get_event()  # stream start
+    if loader.check_event(yaml.StreamEndEvent):
+        raise YamlError("the file is empty", 1)
+    loader.get_event()  # document start
+    open_nodes: list[LDict | LList] = []
+    pending: list[Any] = []  # per open mapping: the key waiting for its value, or _NEXT_KEY
+    trail: list[str | int] = []  # where each open node but the first sits in its parent
+    root: Any = None
+    while True:
+        event = loader.get_event()
+        line = event.start_mark.line + 1
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            open_nodes.pop()
+            pending.pop()
+            if not open_nodes:
+                break
+            trail.pop()
+            continue
+        parent = open_nodes[-1] if open_nodes else None
+        is_key = isinstance(parent, LDict) and pending[-1] is _NEXT_KEY
+        slot = len(parent) if isinstance(parent, LList) else pending[-1] if parent is not None else None
+        where = field_path(trail if slot is None or is_key else [*trail, slot])
+        if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
+            raise YamlError("YAML anchors (&) and aliases (*) are not allowed", line, where)
+        if isinstance(event, yaml.ScalarEvent):
+            kind, value = _scalar(loader, event, line, where)
+        else:
+            kind, value = _collection(event, line, where)
+        if is_key:
+            if kind == "merge":
+                raise YamlError("YAML merge keys (<<) are not allowed", line, where)
+            if not isinstance(value, str):
+                shown = "a mapping" if kind == "map" else "a list" if kind == "seq" else repr(value)
+                raise YamlError(f"keys must be text, not {shown}", line, where)
+            if value in parent:
+                raise YamlError(f"duplicate key {value!r} (first on line {parent.key_lines[value]})", line,
+                                field_path([*trail, value]))
+            parent.key_lines[value] = line
+            pending[-1] = value
+            continue
+        if isinstance(parent, LDict):
+            parent[pending[-1]] = value
+            pending[-1] = _NEXT_KEY
+        elif isinstance(parent, LList):
+            parent.item_lines.append(line)
+            parent.append(value)
+        else:
+            root = value
+        if kind in ("map", "seq"):
+            if len(open_nodes) == MAX_DEPTH:
+                raise YamlError(f"YAML nested more than {MAX_DEPTH} levels deep", line)
+            if parent is not None:
+                trail.append(slot)
+            open_nodes.append(value)
+            pending.append(_NEXT_KEY)
+        elif parent is None:
+            break
+    loader.get_event()  # document end
+    if not loader.check_event(yaml.StreamEndEvent):
+        extra = loader.peek_event().start_mark.line + 1
+        raise YamlError("a file must hold one YAML document, but another one starts here", extra)
+    if root is None:
+        raise YamlError("the file holds no data (only null)", 1)
+    return root
+
+
+def _collection(event: Any, line: int, where: str) -> tuple[str, LDict | LList]:
+    kind = "map" if isinstance(event, yaml.MappingStartEvent) else "seq"
+    if event.tag not in (None, "!", _TAG + kind):
+        raise YamlError(f"YAML tag {event.tag!r} is not allowed", line, where)
+    return kind, (LDict(line) if kind == "map" else LList(line))
+
+
+def _scalar(loader: Any, event: Any, line: int, where: str) -> tuple[str, Any]:
+    tag = event.tag
+    if tag is None or tag == "!":
+        tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
     kind = tag.removeprefix(_TAG)
+    if kind in _TEXT_TAGS or kind == "merge":
+        return kind, event.value
     if not tag.startswith(_TAG) or kind not in _SCALAR_TAGS:
-        raise YamlError(f"YAML tag {tag!r} is not allowed", _line(node))
-    if kind in ("str", "timestamp"):
-        return node.value
+        raise YamlError(f"YAML tag {tag!r} is not allowed", line, where)
+    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
     try:
-        return yaml.SafeLoader.yaml_constructors[tag](_SCALAR_CONSTRUCTOR, node)
-    except ValueError as exc:
-        raise YamlError(f"cannot read {kind} {node.value!r}: {exc}", _line(node)) from None
+        return kind, yaml.SafeLoader.yaml_constructors[tag](_SCALAR_CONSTRUCTOR, node)
+    except (ValueError, KeyError, IndexError):
+        raise YamlError(f"cannot read {event.value!r} as {kind}", line, where) from None
 
 
 _SCALAR_CONSTRUCTOR = yaml.SafeLoader("")
