@@ -20,7 +20,7 @@ from . import layout
 from .annotations import Annotations, load_annotations
 from .checks import check_tables
 from .citation import bibtex
-from .docs import codebook_markdown, datacard_blocks, fill_blocks, hf_card, json_schema
+from .docs import MAX_ROWS, codebook_markdown, datacard_blocks, fill_blocks, hf_card, json_schema
 from .export import write_parquet
 from .manifest import write_manifest
 from .meta import DatasetMeta, read_meta
@@ -68,7 +68,7 @@ def generated_files(v: Validated) -> dict[str, str]:
     datacard = (v.ann.root / layout.DATACARD).read_text(encoding="utf-8")
     extra = {
         "citation": lambda: "```bibtex\n" + bibtex(release_metadata(v)) + "```",
-        "reliability": lambda: report(cb, v.tables.codings, v.tables.cases),
+        "reliability": lambda: report(cb, v.tables.codings, v.tables.cases, max_rows=MAX_ROWS),
     }
     return {
         layout.JSON_SCHEMA: json_schema(cb),

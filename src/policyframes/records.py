@@ -28,6 +28,28 @@ def line_of(data: Any, loc: tuple[Any, ...]) -> int:
     return line
 
 
+def node_at(data: Any, field: str) -> Any:
+    """The parsed YAML node at a field path such as codes.framing.evidence[0]
+    (the deepest node that exists; keys may themselves contain dots)."""
+    node, rest = data, field
+    while rest:
+        if isinstance(node, LList) and rest.startswith("["):
+            index, _, rest = rest[1:].partition("]")
+            if not index.isdigit() or int(index) >= len(node):
+                break
+            node = node[int(index)]
+        elif isinstance(node, LDict):
+            keys = [k for k in node if rest == k or rest.startswith((k + ".", k + "["))]
+            if not keys:
+                break
+            key = max(keys, key=len)
+            node, rest = node[key], rest[len(key):]
+        else:
+            break
+        rest = rest.removeprefix(".")
+    return node
+
+
 def _field_type(model: type[BaseModel], loc: tuple[Any, ...]) -> Any:
     """The annotation that the model gives to the location `loc` (None if unknown)."""
     current: Any = model
