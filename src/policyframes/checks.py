@@ -14,13 +14,15 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
+import pyarrow.compute as pc
 
 from . import layout
 from .annotations import Annotations
 from .codebook import MISSING
 from .problems import Problem, not_one_of
 from .records import node_at
-from .tables import Tables
+from .tables import PROVENANCE, Tables, rows_of
 from .textmatch import NormalisedText
 from .yamlsafe import LDict, YamlError, load_file
 
@@ -39,7 +41,7 @@ def _isin(column: str, key: str, allowed: list[str], what: str = "") -> Rule:
     return Rule(key, lambda d: d[column].isin(allowed_set), lambda r: (what or "") + not_one_of(r[column], allowed))
 
 
-_SLICE = 100_000  # rows turned into Python objects at a time
+_SLICE = 20_000  # rows turned into Python objects at a time
 
 
 def _each(d: pd.DataFrame, columns: list[str], test: Callable[..., bool]) -> pd.Series:
@@ -144,24 +146,28 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
     texts = {sid: s.text for sid, s in ann.sources.items()}
     lengths = {sid: len(t) for sid, t in texts.items()}
     listed = {(case_id, sid) for case_id, sids in dict(zip(cases["case_id"].tolist(), cases["sources"])).items() for sid in sids or ()}
-    known = evidence["source_id"].isin(texts.keys()) if not evidence.empty else pd.Series(dtype=bool)
-    index = {sid: NormalisedText(text) for sid, text in texts.items()} if not evidence.empty else {}
-
-    def inside(d: pd.DataFrame) -> pd.Series:
-        n = d["source_id"].map(lengths)
-        return ~known | ((d["start"] >= 0) & (d["end"] > d["start"]) & (d["end"] <= n))
+    # Each row's source as a position in `known_sources` (-1: unknown), computed in Arrow.
+    known_sources = sorted(texts)
+    which = pc.index_in(pyarrow.array(evidence["source_id"], pyarrow.large_string()),
+                        value_set=pyarrow.array(known_sources, pyarrow.large_string())).fill_null(-1).to_numpy()
+    n_chars = np.array([lengths[sid] for sid in known_sources] + [0])[which]
+    inside = pd.Series(which < 0, index=evidence.index) | ((evidence["start"] >= 0) & (evidence["end"] > evidence["start"]) & (evidence["end"] <= n_chars))
+    index = {known_sources[k]: NormalisedText(texts[known_sources[k]]) for k in np.unique(which) if k >= 0}
 
     def quoted(d: pd.DataFrame) -> pd.Series:
         ok = np.ones(len(d), dtype=bool)  # quotes of unknown sources are reported as such
-        for sid, rows in d.groupby("source_id").indices.items():
-            if sid in index:
-                starts, ends, quotes = (d[c].iloc[rows].tolist() for c in ("start", "end", "quote"))
-                ok[rows] = index[sid].matches_all(starts, ends, quotes)
-        return pd.Series(ok, index=d.index) | ~inside(d)
+        for first in range(0, len(d), _SLICE):  # a slice of rows at a time, source by source
+            starts, ends, quotes = (d[c].iloc[first:first + _SLICE].tolist() for c in ("start", "end", "quote"))
+            sources = which[first:first + len(quotes)]
+            for k in np.unique(sources[sources >= 0]):
+                rows = np.flatnonzero(sources == k).tolist()
+                ok[[first + i for i in rows]] = index[known_sources[k]].matches_all(
+                    [starts[i] for i in rows], [ends[i] for i in rows], [quotes[i] for i in rows])
+        return pd.Series(ok, index=d.index) | ~inside
 
     evidence_rules = [
         _isin("source_id", "source", sorted(texts), "source "),
-        Rule("end", inside, lambda r: f"offsets {r['start']}..{r['end']} are outside source {r['source_id']!r} ({lengths[r['source_id']]} characters)"),
+        Rule("end", lambda d: inside, lambda r: f"offsets {r['start']}..{r['end']} are outside source {r['source_id']!r} ({lengths[r['source_id']]} characters)"),
         Rule("quote", quoted, lambda r: _mismatch(index[r["source_id"]], r)),
         Rule("source", lambda d: _each(d, ["case_id", "source_id", "record_type"], lambda c, s, t: t == "relation" or (c, s) in listed),
              lambda r: f"source {r['source_id']!r} is not listed in the case's sources"),
@@ -196,18 +202,18 @@ def _check_adjudications(ann: Annotations, tables: Tables, problems: list[Proble
     """Where coders disagree there must be an adjudication, and only there."""
     codings = tables.codings
     adjudicated = {(rec.case_id, dim): own_evidence for rec in ann.cases for dim, own_evidence in rec.adjudicated.items()}
-    latest = codings.drop_duplicates(["case_id", "dimension", "coder"], keep="last")  # each coder's value
+    latest = codings[["case_id", "dimension", "coder", "value"]].drop_duplicates(["case_id", "dimension", "coder"], keep="last")
     n_values = latest.groupby(["case_id", "dimension"])["value"].nunique()
     split = set(n_values.index[n_values > 1])  # where the coders disagree
-    values: dict[tuple[str, str], dict[str, str]] = {}
-    for case_id, dim, coder, value in zip(*(latest[c].tolist() for c in ("case_id", "dimension", "coder", "value"))):
-        if (case_id, dim) in split or (case_id, dim) in adjudicated:
-            values.setdefault((case_id, dim), {})[coder] = value
+    values: dict[tuple[str, str], dict[str, str]] = {}  # each coder's value, where needed
+    wanted = rows_of(latest, split | set(adjudicated))
+    for case_id, dim, coder, value in zip(*(wanted[c].tolist() for c in wanted.columns)):
+        values.setdefault((case_id, dim), {})[coder] = value
 
     def shown(key: tuple[str, str]) -> str:
         return ", ".join(f"{c}: {v!r}" for c, v in sorted(values.get(key, {}).items()))
 
-    primary = codings[codings["_file"].str.startswith(layout.CASES_DIR + "/")]
+    primary = codings.loc[codings["_file"].str.startswith(layout.CASES_DIR + "/"), ["case_id", "dimension", *PROVENANCE]]
     _run("codings", primary, [Rule(
         "adjudication",
         lambda d: _each(d, ["case_id", "dimension"], lambda c, dim: (c, dim) not in split or (c, dim) in adjudicated),

@@ -205,7 +205,7 @@ def reliability(codebook: Codebook, codings: pd.DataFrame) -> list[DimensionReli
 
 
 def _units(codings: pd.DataFrame, dimension: str, drop: Sequence[str] = ()) -> list[list[str | None]]:
-    rows = codings[codings["dimension"] == dimension]
+    rows = codings.loc[codings["dimension"] == dimension, ["case_id", "coder", "value"]]
     coders = sorted(rows["coder"].unique())
     by_case: dict[str, dict[str, str]] = defaultdict(dict)
     for case_id, coder, value in zip(rows["case_id"].tolist(), rows["coder"].tolist(), rows["value"].tolist()):

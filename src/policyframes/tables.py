@@ -59,9 +59,15 @@ class _Columns(defaultdict):
     def arrow(self, columns: list[str]) -> pa.Table:
         """The rows as an Arrow table (column types inferred; a column never given is null)."""
         n = len(self["_file"])
-        arrays = [pa.array(self[c]) if c in self else pa.nulls(n) for c in columns]
+        arrays = [_array(self[c]) if c in self else pa.nulls(n) for c in columns]
         arrays += [pa.array(self[c], _LABEL) for c in PROVENANCE]
         return pa.Table.from_arrays(arrays, names=[*columns, *PROVENANCE])
+
+
+def _array(values: list) -> pa.Array:
+    """An Arrow array of the values (type inferred); text as large_string, as pandas keeps it."""
+    array = pa.array(values)
+    return array.cast(pa.large_string()) if pa.types.is_string(array.type) else array
 
 
 def frame(chunks: list[pa.Table]) -> pd.DataFrame:
@@ -182,14 +188,21 @@ class Rows:
                       None, rel.to_case or "centre")
 
 
+def rows_of(df: pd.DataFrame, keys: set[tuple[str, str]]) -> pd.DataFrame:
+    """The rows of df whose (case_id, dimension) is one of keys."""
+    if not keys:
+        return df.iloc[:0]
+    return df[pd.MultiIndex.from_frame(df[["case_id", "dimension"]]).isin(list(keys))]
+
+
 def _coder_values(adjudications: pd.DataFrame, codings: pd.DataFrame) -> list[str]:
     """Every coder's value of each adjudicated case and dimension, as coder=value pairs."""
-    keys = set(zip(adjudications["case_id"], adjudications["dimension"]))
+    keys = list(zip(adjudications["case_id"].tolist(), adjudications["dimension"].tolist()))
     values: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for case_id, dim, coder, value in zip(*(codings[c].tolist() for c in ("case_id", "dimension", "coder", "value"))):
-        if (case_id, dim) in keys:
-            values[(case_id, dim)].append(f"{coder}={value}")
-    return ["; ".join(sorted(values[key])) for key in zip(adjudications["case_id"], adjudications["dimension"])]
+    coded = rows_of(codings[["case_id", "dimension", "coder", "value"]], set(keys))
+    for case_id, dim, coder, value in zip(*(coded[c].tolist() for c in coded.columns)):
+        values[(case_id, dim)].append(f"{coder}={value}")
+    return ["; ".join(sorted(values[key])) for key in keys]
 
 
 def assemble(ann: Annotations) -> Tables:
@@ -207,7 +220,7 @@ def assemble(ann: Annotations) -> Tables:
             sha256=m.sha256, notes=" ".join(m.notes.split()),
         )
 
-    chunks: dict[str, list[pa.Table]] = {name: list(ann.rows.get(name, [])) for name in cb.tables}
+    chunks: dict[str, list[pa.Table]] = {name: ann.rows.pop(name, []) for name in cb.tables}  # the rows move into the tables
     empty = Rows(cb)
     columns = table_columns(cb)
     cases = frame(chunks["cases"] or [empty.rows["cases"].arrow(columns["cases"])])
