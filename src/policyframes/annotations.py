@@ -1,16 +1,21 @@
 """Read every annotation file of a repository into validated records.
 
 Each file is checked on its own (YAML safety, record model, file-level rules); all
-problems are collected, so one run reports everything that is wrong.
+problems are collected, so one run reports everything that is wrong. Case files and
+further coders' files are read in chunks, in parallel processes when there are many,
+and each is turned into table rows as soon as it is read, so that memory holds rows,
+not parsed files.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from pydantic import BaseModel
 
@@ -19,9 +24,12 @@ from .codebook import Codebook
 from .models import CodersFile, Comparison, ComparisonsFile, SourceMeta, SourcesFile, case_model, coding_file_model, relations_model
 from .problems import Problem
 from .records import line_of, validate
+from .tables import Rows
 from .yamlsafe import LDict, YamlError, load_file
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+CHUNK_FILES = 500  # files per chunk of rows (fixed: the Parquet bytes depend on it)
+PARALLEL_FILES = 2000  # fewer files than this are read in this process
 
 
 @dataclass
@@ -33,9 +41,11 @@ class Source:
 
 @dataclass
 class CaseRecord:
+    """A case file or further coder's file that validated (its rows are in Annotations.rows)."""
+
     file: str
-    data: LDict
-    case: Any
+    case_id: str
+    adjudicated: dict[str, bool] = field(default_factory=dict)  # dimension -> adjudication has its own evidence
 
 
 @dataclass
@@ -50,6 +60,7 @@ class Annotations:
     cases: list[CaseRecord] = field(default_factory=list)
     case_files: list[str] = field(default_factory=list)
     other_codings: list[CaseRecord] = field(default_factory=list)
+    rows: dict[str, list[Any]] = field(default_factory=dict)  # table -> Arrow chunks of rows from those files
     comparisons: list[Comparison] = field(default_factory=list)
     comparisons_data: LDict | None = None
     relations: list[Any] = field(default_factory=list)
@@ -171,45 +182,87 @@ def _misnamed_case_files(root: Path) -> list[str]:
                   and p.suffix != ".yaml" and not p.name.startswith(("_", ".")))
 
 
-def _read_cases(root: Path, ann: Annotations) -> None:
-    model = case_model(ann.codebook)
-    ann.case_files = case_files(root)
-    for rel in _misnamed_case_files(root):
-        ann.problems.append(Problem(rel, 0, "", f"not read: case files are named <case_id>.yaml (rename it to {Path(rel).stem}.yaml)"))
-    for rel in ann.case_files:
-        data, case = read_validated(root, rel, model, ann.problems)
-        if case is None:
-            continue
-        stem = Path(rel).stem
-        if case.case_id != stem:
-            message = f"case id {case.case_id!r} differs from the file name {stem!r}"
-            other = f"{layout.CASES_DIR}/{case.case_id}.yaml"
-            if other in ann.case_files:
-                message += f"; {case.case_id!r} is the id of {other}: case ids must be unique"
-            ann.problems.append(Problem(rel, line_of(data, ("case_id",)), "case_id", message))
-            continue
-        ann.cases.append(CaseRecord(rel, data, case))
-
-
 def coding_files(root: Path) -> list[str]:
     """Files of further coders, annotations/codings/<coder>/<case_id>.yaml, in name order."""
     folder = root / layout.CODINGS_DIR
     return sorted(f"{layout.CODINGS_DIR}/{p.parent.name}/{p.name}" for p in folder.glob("*/*.yaml"))
 
 
-def _read_other_codings(root: Path, ann: Annotations) -> None:
-    model = coding_file_model(ann.codebook)
-    for rel in coding_files(root):
-        data, record = read_validated(root, rel, model, ann.problems)
+@dataclass
+class _Chunk:
+    root: Path
+    kind: str  # "case" or "coding"
+    files: list[str]
+    all_files: frozenset[str]  # every file of this kind, to name the owner of a duplicate id
+    records: list[CaseRecord] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    rows: dict[str, Any] = field(default_factory=dict)
+
+
+def _read_chunk(chunk: _Chunk, cb: Codebook) -> _Chunk:
+    """Read, validate and turn into rows the files of one chunk."""
+    rows = Rows(cb)
+    model = case_model(cb) if chunk.kind == "case" else coding_file_model(cb)
+    for rel in chunk.files:
+        data, record = read_validated(chunk.root, rel, model, chunk.problems)
         if record is None:
             continue
         folder, stem = Path(rel).parent.name, Path(rel).stem
-        if record.coder != folder:
-            ann.problems.append(Problem(rel, line_of(data, ("coder",)), "coder", f"coder {record.coder!r} differs from the folder name {folder!r}"))
+        if chunk.kind == "coding" and record.coder != folder:
+            chunk.problems.append(Problem(rel, line_of(data, ("coder",)), "coder", f"coder {record.coder!r} differs from the folder name {folder!r}"))
         elif record.case_id != stem:
-            ann.problems.append(Problem(rel, line_of(data, ("case_id",)), "case_id", f"case id {record.case_id!r} differs from the file name {stem!r}"))
+            message = f"case id {record.case_id!r} differs from the file name {stem!r}"
+            other = f"{Path(rel).parent}/{record.case_id}.yaml"
+            if chunk.kind == "case" and other in chunk.all_files:
+                message += f"; {record.case_id!r} is the id of {other}: case ids must be unique"
+            chunk.problems.append(Problem(rel, line_of(data, ("case_id",)), "case_id", message))
+        elif chunk.kind == "case":
+            rows.case(rel, record)
+            codings = {v.name: getattr(record.codes, v.name) for v in cb.coded}
+            adjudicated = {dim: bool(c.adjudication.evidence) for dim, c in codings.items() if c.adjudication is not None}
+            chunk.records.append(CaseRecord(rel, record.case_id, adjudicated))
         else:
-            ann.other_codings.append(CaseRecord(rel, data, record))
+            rows.other_coding(rel, record)
+            chunk.records.append(CaseRecord(rel, record.case_id))
+    chunk.rows = rows.arrow()
+    return chunk
+
+
+_worker_codebook: Codebook | None = None
+
+
+def _start_worker(cb: Codebook) -> None:
+    global _worker_codebook
+    _worker_codebook = cb
+
+
+def _read_in_worker(chunk: _Chunk) -> _Chunk:
+    assert _worker_codebook is not None
+    return _read_chunk(chunk, _worker_codebook)
+
+
+def _read_chunks(chunks: list[_Chunk], cb: Codebook) -> Iterator[_Chunk]:
+    """Read the chunks, in order: in worker processes when there are many files."""
+    workers = min(os.cpu_count() or 1, len(chunks))
+    if sum(len(c.files) for c in chunks) < PARALLEL_FILES or workers < 2:
+        yield from (_read_chunk(chunk, cb) for chunk in chunks)
+        return
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(cb,)) as pool:
+        yield from pool.map(_read_in_worker, chunks)
+
+
+def _read_case_files(root: Path, ann: Annotations) -> None:
+    ann.case_files = case_files(root)
+    for rel in _misnamed_case_files(root):
+        ann.problems.append(Problem(rel, 0, "", f"not read: case files are named <case_id>.yaml (rename it to {Path(rel).stem}.yaml)"))
+    chunks = [_Chunk(root, kind, files[i:i + CHUNK_FILES], frozenset(files))
+              for kind, files in (("case", ann.case_files), ("coding", coding_files(root)))
+              for i in range(0, len(files), CHUNK_FILES)]
+    for chunk in _read_chunks(chunks, ann.codebook):
+        ann.problems += chunk.problems
+        (ann.cases if chunk.kind == "case" else ann.other_codings).extend(chunk.records)
+        for name, table in chunk.rows.items():
+            ann.rows.setdefault(name, []).append(table)
 
 
 def load_annotations(root: Path) -> Annotations:
@@ -224,8 +277,7 @@ def load_annotations(root: Path) -> Annotations:
     _, coders = read_validated(root, layout.CODERS, CodersFile, ann.problems)
     if coders is not None:
         ann.coders = {c.id: c for c in coders.coders}
-    _read_cases(root, ann)
-    _read_other_codings(root, ann)
+    _read_case_files(root, ann)
     data, comparisons = read_validated(root, layout.COMPARISONS, ComparisonsFile, ann.problems)
     if comparisons is not None:
         ann.comparisons_data = data

@@ -23,7 +23,7 @@ from .citation import bibtex, citation_cff
 from .croissant import croissant
 from .csvexport import write_csv
 from .datapackage import datapackage
-from .docs import codebook_markdown, datacard_blocks, fill_blocks, hf_card, json_schema
+from .docs import MAX_ROWS, codebook_markdown, datacard_blocks, fill_blocks, hf_card, json_schema
 from .export import write_parquet
 from .manifest import write_manifest
 from .meta import DatasetMeta
@@ -74,7 +74,7 @@ def generated_files(v: Validated) -> dict[str, str]:
     datacard = (v.ann.root / layout.DATACARD).read_text(encoding="utf-8")
     extra = {
         "citation": lambda: "```bibtex\n" + bibtex(release_metadata(v)) + "```",
-        "reliability": lambda: report(cb, v.tables.codings, v.tables.cases),
+        "reliability": lambda: report(cb, v.tables.codings, v.tables.cases, max_rows=MAX_ROWS),
     }
     return {
         layout.JSON_SCHEMA: json_schema(cb),

@@ -1,7 +1,8 @@
 """Table-level checks (pandera) on the assembled tables.
 
 Each check has an id; a failing row becomes a Problem located by the row's provenance
-(`_file`, `_line`, `_field`) with a message written for the person who must fix it.
+(`_file`, `_field`) with a message written for the person who must fix it. The line is
+found by reading the failing row's file again: failures are rare, rows are many.
 """
 
 from __future__ import annotations
@@ -10,16 +11,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
+import pyarrow.compute as pc
 
 from . import layout
 from .annotations import Annotations
 from .codebook import MISSING
 from .problems import Problem, not_one_of
-from .records import line_of
-from .tables import Tables
-from .textmatch import matches
+from .records import line_of, path_at
+from .tables import PROVENANCE, Tables, rows_of
+from .textmatch import NormalisedText
+from .yamlsafe import YamlError, load_file
 
 
 @dataclass(frozen=True)
@@ -36,16 +41,48 @@ def _isin(column: str, key: str, allowed: list[str], what: str = "") -> Rule:
     return Rule(key, lambda d: d[column].isin(allowed_set), lambda r: (what or "") + not_one_of(r[column], allowed))
 
 
+_SLICE = 20_000  # rows turned into Python objects at a time
+
+
+def _each(d: pd.DataFrame, columns: list[str], test: Callable[..., bool]) -> pd.Series:
+    """test(*values) of every row, a slice of rows at a time (so that few values are
+    Python objects at once)."""
+    ok: list[bool] = []
+    for start in range(0, len(d), _SLICE):
+        part = d.iloc[start:start + _SLICE]
+        ok += map(test, *(part[c].tolist() for c in columns))
+    return pd.Series(ok, index=d.index, dtype=bool)
+
+
 def _schema(rules: list[Rule], unique: list[str] | None = None) -> pa.DataFrameSchema:
     checks = [pa.Check(rule.test, error=str(i)) for i, rule in enumerate(rules)]
     return pa.DataFrameSchema(checks=checks, unique=unique, strict=False)
 
 
-def _run(table: str, df: pd.DataFrame, rules: list[Rule], unique: list[str] | None, problems: list[Problem]) -> None:
+class _Lines:
+    """The line of a key of the YAML mapping at a field of a file (the line of the
+    field itself when the key is absent), read again from the file."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.parsed: dict[str, Any] = {}
+
+    def __call__(self, file: str, field: str, key: str = "") -> int:
+        if file not in self.parsed:
+            try:
+                self.parsed[file] = load_file(self.root / file)
+            except (OSError, YamlError):
+                self.parsed[file] = None
+        data = self.parsed[file]
+        path = path_at(data, field)
+        return line_of(data, path + (key.split(".")[0],) if key else path)
+
+
+def _run(table: str, df: pd.DataFrame, rules: list[Rule], unique: list[str] | None, problems: list[Problem], lines: _Lines) -> None:
     if df.empty:
         return
     try:
-        _schema(rules, unique).validate(df, lazy=True)
+        _schema(rules, unique).validate(df, lazy=True, inplace=True)
     except pa.errors.SchemaErrors as exc:
         failures = exc.failure_cases.drop_duplicates(["check", "index"])
         for check, index in zip(failures["check"], failures["index"]):
@@ -59,14 +96,14 @@ def _run(table: str, df: pd.DataFrame, rules: list[Rule], unique: list[str] | No
                 rule = rules[int(check)]
                 key, message = rule.key, rule.message(row)
             field = ".".join(p for p in (row["_field"], key) if p)
-            line = row["_lines"].get(key.split(".")[0], row["_line"])
-            problems.append(Problem(row["_file"], int(line), field, message))
+            problems.append(Problem(row["_file"], lines(row["_file"], row["_field"], key), field, message))
 
 
 def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
     """Run every table-level check; return the problems found."""
     cb = ann.codebook
     problems: list[Problem] = []
+    lines = _Lines(ann.root)
     cases, codings, evidence = tables.cases, tables.codings, tables.evidence
     case_ids = set(cases["case_id"])
     # Cases whose file failed record validation are reported there; references to
@@ -75,11 +112,17 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
     coded = [v.name for v in cb.coded]
 
     case_rules = [_isin(v.name, v.name, cb.allowed(v.name)) for v in cb.categorical]
-    dims_coded = codings.groupby("case_id")["dimension"].agg(set).to_dict() if not codings.empty else {}
+    pairs = codings[["case_id", "dimension"]].drop_duplicates()
+    n_coded = pairs[pairs["dimension"].isin(coded)].groupby("case_id").size()
+    complete = set(n_coded.index[n_coded == len(coded)])
+
+    def not_coded(case_id: str) -> str:
+        return ", ".join(sorted(set(coded) - set(pairs.loc[pairs["case_id"] == case_id, "dimension"])))
+
     case_rules.append(Rule(
         "codes",
-        lambda d: d["case_id"].map(lambda c: set(coded) <= dims_coded.get(c, set())),
-        lambda r: f"dimensions not coded: {', '.join(sorted(set(coded) - dims_coded.get(r['case_id'], set())))}",
+        lambda d: d["case_id"].isin(complete),
+        lambda r: f"dimensions not coded: {not_coded(r['case_id'])}",
     ))
     texts = {sid: s.text for sid, s in ann.sources.items()}
     case_rules.append(Rule(
@@ -95,43 +138,51 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
     dup = cases["case_id"].duplicated(keep=False)
     for _, row in cases[dup].iterrows():
         others = cases[(cases["case_id"] == row["case_id"]) & (cases["_file"] != row["_file"])]["_file"].tolist()
-        problems.append(Problem(row["_file"], int(row["_line"]), "case_id", f"duplicate case id {row['case_id']!r} (also in {', '.join(others)})"))
-    _run("cases", cases, case_rules, None, problems)
+        problems.append(Problem(row["_file"], lines(row["_file"], ""), "case_id", f"duplicate case id {row['case_id']!r} (also in {', '.join(others)})"))
+    _run("cases", cases, case_rules, None, problems, lines)
 
     allowed_pairs = {(v.name, code) for v in cb.coded for code in cb.allowed(v.name)}
     coding_rules = [
         _isin("dimension", "", coded, "dimension "),
         _isin("coder", "coder", sorted(ann.coders), "coder "),
-        Rule("value", lambda d: pd.Series([p in allowed_pairs for p in zip(d["dimension"], d["value"])], index=d.index),
+        Rule("value", lambda d: _each(d, ["dimension", "value"], lambda dim, value: (dim, value) in allowed_pairs),
              lambda r: not_one_of(r["value"], cb.allowed(r["dimension"]) if r["dimension"] in coded else [])),
         Rule("confidence", lambda d: d["confidence"].between(1, 3), lambda r: f"confidence {r['confidence']} is not 1, 2 or 3"),
         _isin("case_id", "", sorted(case_ids), "case "),
     ]
-    _run("codings", codings, coding_rules, ["case_id", "dimension", "coder"], problems)
-    _check_adjudications(ann, tables, problems)
+    _run("codings", codings, coding_rules, ["case_id", "dimension", "coder"], problems, lines)
+    _check_adjudications(ann, tables, problems, lines)
 
     lengths = {sid: len(t) for sid, t in texts.items()}
-    listed = dict(zip(cases["case_id"], cases["sources"]))
-    known = evidence["source_id"].isin(texts.keys()) if not evidence.empty else pd.Series(dtype=bool)
-
-    def inside(d: pd.DataFrame) -> pd.Series:
-        n = d["source_id"].map(lengths)
-        return ~known | ((d["start"] >= 0) & (d["end"] > d["start"]) & (d["end"] <= n))
+    listed = {(case_id, sid) for case_id, sids in dict(zip(cases["case_id"].tolist(), cases["sources"])).items() for sid in sids or ()}
+    # Each row's source as a position in `known_sources` (-1: unknown), computed in Arrow.
+    known_sources = sorted(texts)
+    which = pc.index_in(pyarrow.array(evidence["source_id"], pyarrow.large_string()),
+                        value_set=pyarrow.array(known_sources, pyarrow.large_string())).fill_null(-1).to_numpy()
+    n_chars = np.array([lengths[sid] for sid in known_sources] + [0])[which]
+    inside = pd.Series(which < 0, index=evidence.index) | ((evidence["start"] >= 0) & (evidence["end"] > evidence["start"]) & (evidence["end"] <= n_chars))
+    index = {known_sources[k]: NormalisedText(texts[known_sources[k]]) for k in np.unique(which) if k >= 0}
 
     def quoted(d: pd.DataFrame) -> pd.Series:
-        ok = [sid not in texts or matches(texts[sid], s, e, q)
-              for sid, s, e, q in zip(d["source_id"], d["start"], d["end"], d["quote"])]
-        return pd.Series(ok, index=d.index) | ~inside(d)
+        ok = np.ones(len(d), dtype=bool)  # quotes of unknown sources are reported as such
+        for first in range(0, len(d), _SLICE):  # a slice of rows at a time, source by source
+            starts, ends, quotes = (d[c].iloc[first:first + _SLICE].tolist() for c in ("start", "end", "quote"))
+            sources = which[first:first + len(quotes)]
+            for k in np.unique(sources[sources >= 0]):
+                rows = np.flatnonzero(sources == k).tolist()
+                ok[[first + i for i in rows]] = index[known_sources[k]].matches_all(
+                    [starts[i] for i in rows], [ends[i] for i in rows], [quotes[i] for i in rows])
+        return pd.Series(ok, index=d.index) | ~inside
 
     evidence_rules = [
         _isin("source_id", "source", sorted(texts), "source "),
-        Rule("end", inside, lambda r: f"offsets {r['start']}..{r['end']} are outside source {r['source_id']!r} ({lengths[r['source_id']]} characters)"),
-        Rule("quote", quoted, lambda r: _mismatch(texts[r["source_id"]], r)),
-        Rule("source", lambda d: pd.Series([t == "relation" or s not in texts or s in (listed.get(c) or ()) for c, s, t in zip(d["case_id"], d["source_id"], d["record_type"])], index=d.index),
+        Rule("end", lambda d: inside, lambda r: f"offsets {r['start']}..{r['end']} are outside source {r['source_id']!r} ({lengths[r['source_id']]} characters)"),
+        Rule("quote", quoted, lambda r: _mismatch(index[r["source_id"]], r)),
+        Rule("source", lambda d: _each(d, ["case_id", "source_id", "record_type"], lambda c, s, t: t == "relation" or s not in texts or (c, s) in listed),
              lambda r: f"source {r['source_id']!r} is not listed in the case's sources"),
         _isin("attribution", "attribution", cb.attribution_codes),
     ]
-    _run("evidence", evidence, evidence_rules, None, problems)
+    _run("evidence", evidence, evidence_rules, None, problems, lines)
 
     for i, comparison in enumerate(ann.comparisons):
         for k, case_id in enumerate(comparison.cases):
@@ -144,61 +195,56 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
              lambda d: d["value_a"].isna() | d["value_b"].isna() | ((d["value_a"] == d["value_b"]) == (d["contrast"] == "same")),
              lambda r: f"says {r['contrast']!r}, but the codes are {r['value_a']!r} and {r['value_b']!r}"),
     ]
-    _run("comparisons", tables.comparisons, comparison_rules, ["comparison_id", "dimension"], problems)
+    _run("comparisons", tables.comparisons, comparison_rules, ["comparison_id", "dimension"], problems, lines)
 
     targets = {r.code: r.target for r in cb.relation_types}
     relation_rules = [
         _isin("from_case", "from", known_ids, "case "),
-        Rule("to", lambda d: pd.Series([(targets.get(t) == "centre") == (c is None or c != c) for t, c in zip(d["type"], d["to_case"])], index=d.index),
+        Rule("to", lambda d: _each(d, ["type", "to_case"], lambda t, c: (targets.get(t) == "centre") == (c is None or c != c)),
              lambda r: f"a {r['type']!r} relation points at {'the centre: remove' if targets.get(r['type']) == 'centre' else 'a case: give'} `to`"),
         Rule("to", lambda d: d["to_case"].isna() | d["to_case"].isin(known_ids), lambda r: not_one_of(r["to_case"], known_ids).replace("'", "case '", 1)),
         Rule("to", lambda d: d["to_case"] != d["from_case"], lambda r: "a case cannot relate to itself"),
     ]
-    _run("relations", tables.relations, relation_rules, ["relation_id"], problems)
-    _run("timeline", tables.timeline, [], ["event_id"], problems)
+    _run("relations", tables.relations, relation_rules, ["relation_id"], problems, lines)
+    _run("timeline", tables.timeline, [], ["event_id"], problems, lines)
     return problems
 
 
-def _check_adjudications(ann: Annotations, tables: Tables, problems: list[Problem]) -> None:
+def _check_adjudications(ann: Annotations, tables: Tables, problems: list[Problem], lines: _Lines) -> None:
     """Where coders disagree there must be an adjudication, and only there."""
     codings = tables.codings
-    values: dict[tuple[str, str], dict[str, str]] = {}
-    for case_id, dim, coder, value in zip(codings["case_id"], codings["dimension"], codings["coder"], codings["value"]):
+    adjudicated = {(rec.case_id, dim): own_evidence for rec in ann.cases for dim, own_evidence in rec.adjudicated.items()}
+    latest = codings[["case_id", "dimension", "coder", "value"]].drop_duplicates(["case_id", "dimension", "coder"], keep="last")
+    n_values = latest.groupby(["case_id", "dimension"])["value"].nunique()
+    split = set(n_values.index[n_values > 1])  # where the coders disagree
+    values: dict[tuple[str, str], dict[str, str]] = {}  # each coder's value, where needed
+    wanted = rows_of(latest, split | set(adjudicated))
+    for case_id, dim, coder, value in zip(*(wanted[c].tolist() for c in wanted.columns)):
         values.setdefault((case_id, dim), {})[coder] = value
-    adjudicated = {(rec.case.case_id, v.name): getattr(rec.case.codes, v.name).adjudication
-                   for rec in ann.cases for v in ann.codebook.coded}
-
-    def disagree(key: tuple[str, str]) -> bool:
-        return len(set(values.get(key, {}).values())) > 1
 
     def shown(key: tuple[str, str]) -> str:
         return ", ".join(f"{c}: {v!r}" for c, v in sorted(values.get(key, {}).items()))
 
-    primary = codings[codings["_file"].str.startswith(layout.CASES_DIR + "/")]
+    primary = codings.loc[codings["_file"].str.startswith(layout.CASES_DIR + "/"), ["case_id", "dimension", *PROVENANCE]]
     _run("codings", primary, [Rule(
         "adjudication",
-        lambda d: pd.Series([not disagree(k) or adjudicated.get(k) is not None for k in zip(d["case_id"], d["dimension"])], index=d.index),
+        lambda d: _each(d, ["case_id", "dimension"], lambda c, dim: (c, dim) not in split or (c, dim) in adjudicated),
         lambda r: f"coders disagree ({shown((r['case_id'], r['dimension']))}): add an adjudication with value, by and rationale",
-    )], None, problems)
+    )], None, problems, lines)
 
-    def grounded(d: pd.DataFrame) -> pd.Series:
-        ok = []
-        for key, value in zip(zip(d["case_id"], d["dimension"]), d["value"]):
-            adj = adjudicated.get(key)
-            ok.append(value in MISSING or value in values.get(key, {}).values() or bool(adj and adj.evidence))
-        return pd.Series(ok, index=d.index)
+    def grounded(case_id: str, dim: str, value: str) -> bool:
+        key = (case_id, dim)
+        return value in MISSING or value in values.get(key, {}).values() or adjudicated.get(key, False)
 
     _run("adjudications", tables.adjudications, [
-        Rule("value", lambda d: pd.Series([disagree(k) for k in zip(d["case_id"], d["dimension"])], index=d.index),
+        Rule("value", lambda d: _each(d, ["case_id", "dimension"], lambda c, dim: (c, dim) in split),
              lambda r: f"the coders do not disagree here ({shown((r['case_id'], r['dimension']))}): remove the adjudication"),
-        Rule("value", grounded, lambda r: f"{r['value']!r} is no coder's value: give the adjudication its own evidence"),
+        Rule("value", lambda d: _each(d, ["case_id", "dimension", "value"], grounded), lambda r: f"{r['value']!r} is no coder's value: give the adjudication its own evidence"),
         _isin("adjudicator", "by", sorted(ann.coders), "coder "),
-    ], None, problems)
+    ], None, problems, lines)
 
 
-def _mismatch(text: str, row: Any) -> str:
-    from .textmatch import NormalisedText
-
-    found = NormalisedText(text).find_all(row["quote"])
+def _mismatch(index: NormalisedText, row: Any) -> str:
+    found = index.find_all(row["quote"])
     where = f"; it occurs at {', '.join(f'{s}..{e}' for s, e in found)} (run `policyframes locate`)" if found else "; the quote is not in the source"
     return f"quote does not match the source text at {row['start']}..{row['end']}{where}"

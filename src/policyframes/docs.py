@@ -188,6 +188,17 @@ def fill_blocks(text: str, blocks: dict[str, str]) -> str:
     return BLOCK.sub(replace, text)
 
 
+MAX_ROWS = 100  # generated tables of the data list their first rows only, and say so
+
+
+def listing(header: list[str], df: pd.DataFrame, row: Callable[[Any], list[Any]], what: str, table_name: str) -> str:
+    """A table with one row per row of df (its first MAX_ROWS rows, and a sentence saying so)."""
+    out = table(header, [row(r) for r in df.head(MAX_ROWS).itertuples()])
+    if len(df) > MAX_ROWS:
+        out += f"\n\nThe first {MAX_ROWS:,} of {len(df):,} {what} are listed; `build/{table_name}.parquet` has them all."
+    return out
+
+
 def datacard_blocks(codebook: Codebook, meta: DatasetMeta, tables: dict[str, pd.DataFrame], extra: dict[str, Callable[[], str]] | None = None) -> dict[str, str]:
     """The generated blocks of DATACARD.md."""
     cases = tables["cases"]
@@ -198,26 +209,25 @@ def datacard_blocks(codebook: Codebook, meta: DatasetMeta, tables: dict[str, pd.
             ["Dimension", "Level", "Categories"],
             [[f"`{v.name}`", v.level, ", ".join(f"`{c}`" for c in codebook.allowed(v.name))] for v in codebook.coded],
         ),
-        "cases": table(
-            ["case_id", "Name", "Locality", "Type", "Start"],
-            [[f"`{r.case_id}`", r.name_en, r.locality, r.policy_type, r.start_date] for r in cases.itertuples()],
+        "cases": listing(
+            ["case_id", "Name", "Locality", "Type", "Start"], cases,
+            lambda r: [f"`{r.case_id}`", r.name_en, r.locality, r.policy_type, r.start_date], "cases", "cases",
         ),
-        "matrix": table(["case_id", *coded], [[r["case_id"], *[r[d] for d in coded]] for _, r in cases.iterrows()]),
-        "sources": table(
-            ["source_id", "Author", "Title", "Venue", "Date", "Licence", "Full text in dataset"],
-            [[f"`{r.source_id}`", ", ".join(r.authors), r.title, r.venue, r.date, r.licence, "yes" if r.full_text_included else "no (quotes only)"]
-             for r in tables["sources"].itertuples()],
+        "matrix": listing(["case_id", *coded], cases, lambda r: [r.case_id, *[getattr(r, d) for d in coded]], "cases", "cases"),
+        "sources": listing(
+            ["source_id", "Author", "Title", "Venue", "Date", "Licence", "Full text in dataset"], tables["sources"],
+            lambda r: [f"`{r.source_id}`", ", ".join(r.authors), r.title, r.venue, r.date, r.licence, "yes" if r.full_text_included else "no (quotes only)"],
+            "sources", "sources",
         ),
         "counts": table(["Table", "Rows", "Description"], [[f"`{n}`", len(df), codebook.tables[n].description] for n, df in tables.items()]),
-        "relations": table(
-            ["From", "Relation", "To", "Date"],
-            [[f"`{r.from_case}`", r.type, f"`{r.to_case}`" if isinstance(r.to_case, str) else "the centre", r.date if isinstance(r.date, str) else ""]
-             for r in tables["relations"].itertuples()],
+        "relations": listing(
+            ["From", "Relation", "To", "Date"], tables["relations"],
+            lambda r: [f"`{r.from_case}`", r.type, f"`{r.to_case}`" if isinstance(r.to_case, str) else "the centre", r.date if isinstance(r.date, str) else ""],
+            "relations", "relations",
         ),
-        "timeline": table(
-            ["Date", "Case", "Event", "What happened"],
-            [[r.date, f"`{r.case_id}`", r.type, r.description]
-             for r in tables["timeline"].sort_values(["date_earliest", "case_id", "type"]).itertuples()],
+        "timeline": listing(
+            ["Date", "Case", "Event", "What happened"], tables["timeline"].sort_values(["date_earliest", "case_id", "type"]),
+            lambda r: [r.date, f"`{r.case_id}`", r.type, r.description], "events", "timeline",
         ),
     }
     for name, make in (extra or {}).items():

@@ -70,15 +70,21 @@ def load(table: str = "cases", path: str | Path | None = None) -> pd.DataFrame:
     import pandas as pd
     import pyarrow.parquet as pq
 
-    df = pq.read_table(_verified(folder, f"{table}.parquet")).to_pandas()
+    data = pq.read_table(_verified(folder, f"{table}.parquet"))
+    df = data.to_pandas()
     if table == "cases":
-        cb = load_codebook(folder)
-        for var in cb.categorical:
-            if var.level == "ordinal":
-                levels = df[var.name].where(df[var.name].isin(var.codes))
-                df[var.name] = pd.Categorical(levels, categories=var.codes, ordered=True)
+        # Each categorical column carries its level and categories (codebook order) in
+        # the Parquet schema; the codebook itself is read as plain JSON, to stay quick.
+        missing = [m["code"] for m in json.loads(_verified(folder, "codebook.json").read_text(encoding="utf-8"))["missing_codes"]]
+        for field in data.schema:
+            if field.metadata is None or b"categories" not in field.metadata:
+                continue
+            categories = json.loads(field.metadata[b"categories"])
+            if field.metadata[b"level"] == b"ordinal":
+                levels = [c for c in categories if c not in missing]
+                df[field.name] = pd.Categorical(df[field.name].where(df[field.name].isin(levels)), categories=levels, ordered=True)
             else:
-                df[var.name] = pd.Categorical(df[var.name], categories=cb.allowed(var.name))
+                df[field.name] = pd.Categorical(df[field.name], categories=categories)
     return df
 
 

@@ -78,6 +78,15 @@ def coding_file_model(codebook: Codebook) -> type[BaseModel]:
     return _models_for(codebook)["coding_file"]
 
 
+MAX_OFFSET = 2**31 - 1  # offsets are published as 32-bit integers
+
+
+def _check_offset(cls: Any, value: int) -> int:
+    if value > MAX_OFFSET:
+        raise ValueError(f"offset {value} is larger than any source text ({MAX_OFFSET} characters at most)")
+    return value
+
+
 def _check_date(cls: Any, value: str | None) -> str | None:
     if value is not None and value not in MISSING:
         date_range(value)
@@ -88,6 +97,7 @@ def _build_models(codebook: Codebook) -> dict[str, type[BaseModel]]:
     evidence = create_model(
         "Evidence",
         __base__=Record,
+        __validators__={"check_offset": field_validator("start", "end")(_check_offset)},
         source=(str, Field(description="Identifier of the source (annotations/sources/sources.yaml).")),
         quote=(str, Field(min_length=1, description="Verbatim quote from the source.")),
         start=(int, Field(ge=0, description="Offset of the quote's first character; written by `policyframes locate`.")),

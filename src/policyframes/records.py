@@ -28,6 +28,30 @@ def line_of(data: Any, loc: tuple[Any, ...]) -> int:
     return line
 
 
+def path_at(data: Any, field: str) -> tuple[Any, ...]:
+    """The keys and indices of a field path such as codes.framing.evidence[0] in the
+    parsed YAML, as far as they exist (keys may themselves contain dots)."""
+    node, rest, path = data, field, []
+    while rest:
+        if isinstance(node, LList) and rest.startswith("["):
+            index, _, rest = rest[1:].partition("]")
+            if not index.isdigit() or int(index) >= len(node):
+                break
+            path.append(int(index))
+            node = node[int(index)]
+        elif isinstance(node, LDict):
+            keys = [k for k in node if rest == k or rest.startswith((k + ".", k + "["))]
+            if not keys:
+                break
+            key = max(keys, key=len)
+            path.append(key)
+            node, rest = node[key], rest[len(key):]
+        else:
+            break
+        rest = rest.removeprefix(".")
+    return tuple(path)
+
+
 def _field_type(model: type[BaseModel], loc: tuple[Any, ...]) -> Any:
     """The annotation that the model gives to the location `loc` (None if unknown)."""
     current: Any = model

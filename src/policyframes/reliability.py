@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from itertools import permutations
 from typing import Hashable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from .codebook import MISSING, Codebook
@@ -84,21 +85,88 @@ def percent_agreement(units: Sequence[Unit]) -> float | None:
 
 def bootstrap_interval(units: Sequence[Unit], level: str, order: Sequence[Hashable] | None = None,
                        resamples: int = 1000, seed: int = 20111) -> tuple[float, float] | None:
-    """95% percentile interval of alpha, resampling units with replacement."""
-    pairable = [u for u in units if sum(v is not None for v in u) >= 2]
+    """95% percentile interval of alpha, resampling units with replacement.
+
+    Resample i is the units drawn by the i-th run of len(units) calls to
+    random.Random(seed).randrange; alpha is computed from the coincidences of the
+    distinct units drawn, many resamples at a time (see _alphas).
+    """
+    pairable = [tuple(u) for u in units if sum(v is not None for v in u) >= 2]
     if not pairable:
         return None
-    rng = random.Random(seed)
-    draws = []
-    for _ in range(resamples):
-        sample = [pairable[rng.randrange(len(pairable))] for _ in pairable]
-        value = alpha(sample, level, order)
-        if value is not None:
-            draws.append(value)
+    kinds: dict[tuple, int] = {}
+    kind_of = np.array([kinds.setdefault(u, len(kinds)) for u in pairable])
+    values = list(dict.fromkeys(v for u in kinds for v in u if v is not None))
+    if level == "ordinal":
+        values = list(order) if order is not None else sorted(values)
+    position = {v: i for i, v in enumerate(values)}
+    per_kind = np.zeros((len(kinds), len(values), len(values)))
+    for unit, kind in kinds.items():
+        for (c, k), weight in _coincidences([unit]).items():
+            per_kind[kind, position[c], position[k]] += weight
+    draws: list[float] = []
+    stream = _RandRange(seed, len(pairable))
+    for done in range(0, resamples, _BATCH):
+        batch = min(_BATCH, resamples - done)
+        drawn = kind_of[stream.take(batch * len(pairable))].reshape(batch, len(pairable))
+        offsets = (np.arange(batch) * len(kinds))[:, None]
+        counts = np.bincount((drawn + offsets).ravel(), minlength=batch * len(kinds)).reshape(batch, len(kinds))
+        draws += _alphas(np.tensordot(counts, per_kind, axes=1), level, values)
     if not draws:
         return None
     draws.sort()
     return draws[int(0.025 * (len(draws) - 1))], draws[int(0.975 * (len(draws) - 1))]
+
+
+_BATCH = 50  # resamples computed together
+
+
+class _RandRange:
+    """random.Random(seed).randrange(n), called again and again, in bulk: the same
+    Mersenne Twister words, of which each call keeps the first whose top n.bit_length()
+    bits are below n."""
+
+    def __init__(self, seed: int, n: int) -> None:
+        state = random.Random(seed).getstate()[1]
+        self.bits = np.random.MT19937()
+        self.bits.state = {"bit_generator": "MT19937", "state": {"key": np.array(state[:-1], dtype=np.uint32), "pos": state[-1]}}
+        self.n, self.shift = n, np.uint64(32 - n.bit_length())
+        self.buffer = np.empty(0, dtype=np.uint64)
+
+    def take(self, count: int) -> np.ndarray:
+        while len(self.buffer) < count:
+            words = self.bits.random_raw(max(count, 1 << 16)) >> self.shift
+            self.buffer = np.concatenate([self.buffer, words[words < self.n]])
+        taken, self.buffer = self.buffer[:count], self.buffer[count:]
+        return taken.astype(np.int64)
+
+
+def _alphas(o: np.ndarray, level: str, values: list) -> list[float]:
+    """alpha() of each coincidence matrix o[r, c, k] (values in the order given; the
+    ordinal ranks follow it), leaving out those where alpha is undefined."""
+    n_c = o.sum(axis=2)
+    n = n_c.sum(axis=1)
+    if level == "nominal":
+        delta = np.broadcast_to(1.0 - np.eye(len(values)), o.shape)
+    elif level == "interval":
+        v = np.array(values, dtype=float)
+        delta = np.broadcast_to((v[:, None] - v[None, :]) ** 2, o.shape)
+    elif level == "ordinal":
+        cum = np.cumsum(n_c, axis=1)
+        g = np.arange(len(values))
+        lo, hi = np.minimum.outer(g, g), np.maximum.outer(g, g)
+        between = cum[:, hi] - cum[:, lo] + n_c[:, lo]
+        delta = (between - (n_c[:, :, None] + n_c[:, None, :]) / 2) ** 2
+    else:
+        raise ValueError(f"unknown level {level!r}")
+    defined = (n >= 2) & ((n_c > 0).sum(axis=1) >= 2)
+    observed = (o * delta).sum(axis=(1, 2))
+    expected = np.einsum("rc,rk,rck->r", n_c, n_c, delta)
+    out = []
+    for ok, obs, exp, total in zip(defined, observed, expected, n):
+        if ok and exp:
+            out.append(float(1 - obs / (exp / (total - 1))))
+    return out
 
 
 @dataclass(frozen=True)
@@ -137,10 +205,10 @@ def reliability(codebook: Codebook, codings: pd.DataFrame) -> list[DimensionReli
 
 
 def _units(codings: pd.DataFrame, dimension: str, drop: Sequence[str] = ()) -> list[list[str | None]]:
-    rows = codings[codings["dimension"] == dimension]
+    rows = codings.loc[codings["dimension"] == dimension, ["case_id", "coder", "value"]]
     coders = sorted(rows["coder"].unique())
     by_case: dict[str, dict[str, str]] = defaultdict(dict)
-    for case_id, coder, value in zip(rows["case_id"], rows["coder"], rows["value"]):
+    for case_id, coder, value in zip(rows["case_id"].tolist(), rows["coder"].tolist(), rows["value"].tolist()):
         by_case[case_id][coder] = value
     return [[None if by_case[c].get(k) in (None, *drop) else by_case[c][k] for k in coders] for c in sorted(by_case)]
 
@@ -148,10 +216,11 @@ def _units(codings: pd.DataFrame, dimension: str, drop: Sequence[str] = ()) -> l
 def disagreements(codings: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
     """Case, dimension, each coder's value and the final value, where coders disagree."""
     wide = codings.pivot_table(index=["case_id", "dimension"], columns="coder", values="value", aggfunc="first")
-    split = wide.nunique(axis=1) > 1
+    first = codings.drop_duplicates(["case_id", "dimension", "coder"])  # the value pivot_table keeps
+    split = first.groupby(["case_id", "dimension"])["value"].nunique().reindex(wide.index) > 1
     out = wide[split].reset_index()
     final = cases.set_index("case_id")
-    out["final"] = [final.at[c, d] for c, d in zip(out["case_id"], out["dimension"])]
+    out["final"] = [final.at[c, d] for c, d in zip(out["case_id"].tolist(), out["dimension"].tolist())]
     out.columns.name = None
     return out
 
@@ -171,8 +240,9 @@ def report_rows(results: list[DimensionReliability]) -> list[list[str]]:
 HEADER = ["Dimension", "Level", "Units", "Coders", "Agreement", "Krippendorff's alpha", "95% bootstrap interval"]
 
 
-def report(codebook: Codebook, codings: pd.DataFrame, cases: pd.DataFrame) -> str:
-    """The reliability figures and the disagreement table, as Markdown."""
+def report(codebook: Codebook, codings: pd.DataFrame, cases: pd.DataFrame, max_rows: int | None = None) -> str:
+    """The reliability figures and the disagreement table (its first max_rows rows, if
+    given), as Markdown."""
     from .docs import table
 
     coders = sorted(codings["coder"].unique())
@@ -186,10 +256,13 @@ def report(codebook: Codebook, codings: pd.DataFrame, cases: pd.DataFrame) -> st
     if split.empty:
         lines.append("The coders agree on every case and dimension.")
     else:
+        shown = split if max_rows is None else split.head(max_rows)
         lines += [
             "Disagreements (each coder's value and the final, adjudicated value):",
             "",
             table(["case_id", "dimension", *coders, "final"],
-                  [[r["case_id"], r["dimension"], *[r.get(c, "") for c in coders], r["final"]] for _, r in split.iterrows()]),
+                  [[r["case_id"], r["dimension"], *[r.get(c, "") for c in coders], r["final"]] for r in shown.to_dict("records")]),
         ]
+        if len(shown) < len(split):
+            lines += ["", f"The first {len(shown):,} of {len(split):,} disagreements are listed; `policyframes reliability` prints them all."]
     return "\n".join(lines) + "\n"

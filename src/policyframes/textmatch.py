@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 _BROKEN_COMPOUND = re.compile(r"([-\u2010\u2011\u2013\u2014])[ \t]*\n\s*")
 _SPACE = re.compile(r"\s+")
 
@@ -27,33 +29,49 @@ def matches(text: str, start: int, end: int, quote: str) -> bool:
     return normalise(passage) == normalise(quote.strip())
 
 
+_BREAK_OR_SPACE = re.compile(_BROKEN_COMPOUND.pattern + r"|\s+")
+
+
+def _normalised_quote(quote: str) -> str:
+    """normalise(quote.strip()), without the regular expressions for the common quote
+    that has no whitespace but single spaces (printable text has no other)."""
+    quote = quote.strip()
+    return quote if quote.isprintable() and "  " not in quote else normalise(quote)
+
+
 class NormalisedText:
     """A source text in normalised form, with a map back to original offsets."""
 
     def __init__(self, text: str) -> None:
-        chars: list[str] = []
-        origin: list[int] = []
-        i, n = 0, len(text)
-        while i < n:
-            match = _BROKEN_COMPOUND.match(text, i) if text[i] in "-\u2010\u2011\u2013\u2014" else None
-            if match:
-                chars.append(text[i])
-                origin.append(i)
-                i = match.end()
-            elif text[i].isspace():
-                j = i
-                while j < n and text[j].isspace():
-                    j += 1
-                chars.append(" ")
-                origin.append(i)
-                i = j
-            else:
-                chars.append(text[i])
-                origin.append(i)
-                i += 1
-        self.text = "".join(chars)
-        self._origin = origin
+        # Each run of whitespace, and each line-end break after a dash, becomes one
+        # character (a space, or the dash) that maps back to where the run starts.
+        pieces, starts, ends, done = [], [], [], 0
+        for match in _BREAK_OR_SPACE.finditer(text):
+            pieces += (text[done:match.start()], match.group(1) or " ")
+            starts.append(match.start())
+            ends.append(match.end())
+            done = match.end()
+        pieces.append(text[done:])
+        self.text = "".join(pieces)
+        left_out = np.zeros(len(text) + 1, dtype=np.int64)  # +1 from where a run's left-out part starts, -1 where it ends
+        left_out[np.array(starts, dtype=np.int64) + 1] += 1
+        left_out[np.array(ends, dtype=np.int64)] -= 1
+        self._origin = np.flatnonzero(np.cumsum(left_out[:-1]) == 0)
         self._source = text
+
+    def matches(self, start: int, end: int, quote: str) -> bool:
+        """Same as matches(text, start, end, quote)."""
+        return self.matches_all([start], [end], [quote])[0]
+
+    def matches_all(self, starts: list[int], ends: list[int], quotes: list[str]) -> list[bool]:
+        """matches(text, start, end, quote) of many passages, by looking each up in the
+        normalised text instead of normalising it."""
+        text = self._source
+        first = np.searchsorted(self._origin, starts).tolist()
+        last = np.searchsorted(self._origin, ends).tolist()
+        return [0 <= s < e <= len(text) and not (text[s].isspace() or text[e - 1].isspace())
+                and self.text[f:l] == _normalised_quote(q)
+                for s, e, f, l, q in zip(starts, ends, first, last, quotes)]
 
     def find_all(self, quote: str) -> list[tuple[int, int]]:
         """Every (start, end) in the original text whose passage matches the quote."""
@@ -63,8 +81,8 @@ class NormalisedText:
         spans = []
         pos = self.text.find(needle)
         while pos != -1:
-            start = self._origin[pos]
-            last = self._origin[pos + len(needle) - 1]
+            start = int(self._origin[pos])
+            last = int(self._origin[pos + len(needle) - 1])
             end = last + 1
             spans.append((start, end))
             pos = self.text.find(needle, pos + 1)

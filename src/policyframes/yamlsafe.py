@@ -21,13 +21,25 @@ import yaml
 
 from .problems import field_path
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
 _TAG = "tag:yaml.org,2002:"
 _TEXT_TAGS = {"str", "timestamp", "value"}
 _SCALAR_TAGS = {"int", "float", "bool", "null"}
+_DEFAULT_TAGS = {yaml.ScalarNode: _TAG + "str", yaml.SequenceNode: _TAG + "seq", yaml.MappingNode: _TAG + "map"}
+_IMPLICIT = yaml.SafeLoader.yaml_implicit_resolvers
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The safe loader with the same tag resolution in fewer steps (the safe loader has
+    no path resolvers to consult)."""
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode and implicit[0]:
+            for tag, regexp in _IMPLICIT.get(value[:1], ()):
+                if regexp.match(value):
+                    return tag
+        return _DEFAULT_TAGS[kind]
 
 
 class YamlError(Exception):
