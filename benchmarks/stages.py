@@ -17,10 +17,10 @@ import time
 from pathlib import Path
 
 from policyframes import layout
-from policyframes.annotations import load_annotations
+from policyframes.annotations import load_annotations, read_validated
 from policyframes.build import Validated, generated_files, write_dataset
 from policyframes.checks import check_tables
-from policyframes.meta import read_meta
+from policyframes.meta import DatasetMeta
 from policyframes.tables import assemble
 
 
@@ -39,6 +39,7 @@ def stages(root: Path) -> dict[str, dict[str, float]]:
         last[:] = now
 
     ann = load_annotations(root)
+    _, meta = read_validated(root, layout.DATASET_META, DatasetMeta, ann.problems)
     mark("read")
     tables = assemble(ann)
     mark("assemble")
@@ -46,7 +47,7 @@ def stages(root: Path) -> dict[str, dict[str, float]]:
     mark("checks")
     if problems:
         raise SystemExit(f"{len(problems)} problem(s), first: {problems[0]}")
-    v = Validated(ann, tables, read_meta(root))
+    v = Validated(ann, tables, meta)
     generated = generated_files(v)
     mark("docs")
     with tempfile.TemporaryDirectory() as folder:

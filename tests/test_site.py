@@ -150,7 +150,7 @@ def test_full_texts_only_where_the_licence_allows(pages: dict[str, Node]) -> Non
 def test_the_licence_flag_alone_decides_what_a_source_page_shows(repo: Path) -> None:
     meta = repo / layout.SOURCES_META
     edit(meta, "licence: CC-BY-NC-ND-4.0\n    full_text_included: true", "licence: unknown\n    full_text_included: false")
-    files = Site(validate(repo)).files()
+    files = dict(Site(validate(repo)).files())
     page = files["sources/zhang-2020-chongqing-model.html"]
     text = (repo / layout.SOURCES_DIR / "zhang-2020-chongqing-model.txt").read_text(encoding="utf-8")
     assert "does not redistribute this text in full" in page and GAP in page
@@ -217,7 +217,7 @@ def test_matrix_figure_in_svg_and_png() -> None:
     png = (SITE / "matrix.png").read_bytes()
     image = Image.open(io.BytesIO(png))
     assert image.size == (2 * int(tree.attrib["width"]), 2 * int(tree.attrib["height"]))
-    files = Site(v).files()
+    files = dict(Site(v).files())
     assert files["matrix.png"] == png and files["matrix.svg"] == svg
     for doc in ("README.md", "DATACARD.md"):
         assert f"{layout.BUILD}/{layout.SITE}/matrix.png" in (ROOT / doc).read_text(encoding="utf-8"), doc

@@ -9,6 +9,7 @@ also carries it as its id, so that `source.html#ANCHOR` scrolls to the passage.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from html import escape
 from itertools import pairwise
@@ -27,12 +28,16 @@ def anchor(start: int, end: int) -> str:
 def mark_up(text: str, lo: int, hi: int, passages: Iterable[Span]) -> str:
     """HTML of text[lo:hi] with each passage (which must lie within it) in <mark> pieces."""
     spans = sorted(set(passages), key=lambda s: (s[0], -s[1]))
+    starting: dict[int, list[Span]] = {}
+    for span in spans:
+        starting.setdefault(span[0], []).append(span)
     bounds = sorted({lo, hi, *(p for span in spans for p in span)})
     out: list[str] = []
     opened: list[Span] = []
     started: set[Span] = set()
+    covering: list[Span] = []  # the passages over the piece at hand, in the order of spans
     for a, b in pairwise(bounds):
-        covering = [s for s in spans if s[0] <= a and b <= s[1]]
+        covering = [s for s in covering if s[1] > a] + starting.get(a, [])
         keep = 0
         while keep < min(len(opened), len(covering)) and opened[keep] == covering[keep]:
             keep += 1
@@ -58,7 +63,14 @@ def excerpt_blocks(text: str, passages: Iterable[Span]) -> list[Span]:
     """The smallest runs of whole sentences that hold the passages, neighbouring needed
     sentences merged into one block (used where a source may not be shown in full)."""
     spans = sentences(text)
-    needed = sorted({i for s, e in passages for i, (ss, se) in enumerate(spans) if ss < e and s < se})
+    ends = [se for _, se in spans]
+    needed_set: set[int] = set()
+    for s, e in passages:
+        i = bisect_right(ends, s)  # the first sentence that ends after the passage starts
+        while i < len(spans) and spans[i][0] < e:
+            needed_set.add(i)
+            i += 1
+    needed = sorted(needed_set)
     blocks: list[list[int]] = []
     for i in needed:
         if blocks and blocks[-1][-1] == i - 1:

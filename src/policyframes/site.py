@@ -9,16 +9,21 @@ section for that dimension, whose quotes link to the source page at the passage.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Iterator
+from functools import cached_property, lru_cache
 from html import escape
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+import pyarrow as pa
 
 from . import figure
 from .codebook import MISSING, Variable
+from .docs import MAX_ROWS
 from .palette import swatches
 from .passages import GAP, Span, anchor, excerpt_blocks, mark_up
 from .tables import PROVENANCE
@@ -48,6 +53,22 @@ def _missing(value: Any) -> bool:
     return not isinstance(value, (list, tuple)) and bool(pd.isna(value))
 
 
+class _ByCase:
+    """The rows of a table as records, case by case: only the cases asked for are turned
+    into Python objects, so that a large dataset's rows never all are at once."""
+
+    def __init__(self, df: pd.DataFrame) -> None:
+        self.df = df.drop(columns=[c for c in PROVENANCE if c in df.columns]).reset_index(drop=True)
+        self.table = pa.Table.from_pandas(self.df, preserve_index=False)
+        self.positions = self.df.groupby("case_id", sort=False).indices
+        self.of = lru_cache(maxsize=16)(self._of)
+
+    def _of(self, case_id: str) -> list[dict[str, Any]]:
+        """The rows of a case, in table order (missing values as None)."""
+        rows = self.positions.get(case_id)
+        return [] if rows is None else self.table.take(rows).to_pylist()
+
+
 class Site:
     """The pages of the site, computed from a validated dataset."""
 
@@ -58,22 +79,29 @@ class Site:
         self.cases = _records(v.tables.cases)
         self.case = {c["case_id"]: c for c in self.cases}
         self.sources = {s["source_id"]: s for s in _records(v.tables.sources)}
-        self.comparisons = _records(v.tables.comparisons)
-        self.codings: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-        for row in _records(v.tables.codings):
-            self.codings[row["case_id"], row["dimension"]].append(row)
-        self.evidence: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-        self.record_evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)  # events and relations
-        for row in _records(v.tables.evidence):
-            if row["record_type"] in ("code", "fact"):
-                self.evidence[row["case_id"], row["dimension"]].append(row)
-            else:
-                self.record_evidence[row["record_id"]].append(row)
+        self.comparison_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for row in _records(v.tables.comparisons):
+            self.comparison_rows[row["comparison_id"]].append(row)
+        self.compared: dict[str, list[Any]] = defaultdict(list)
+        for comparison in v.ann.comparisons:
+            for case_id in dict.fromkeys(comparison.cases):
+                self.compared[case_id].append(comparison)
+        self.codings = _ByCase(v.tables.codings)
+        self.case_evidence = _ByCase(v.tables.evidence)
         self.events = _records(v.tables.timeline)
+        self.event = {ev["event_id"]: ev for ev in self.events}
+        self.case_events: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for ev in self.events:
+            self.case_events[ev["case_id"]].append(ev)
         self.relations = _records(v.tables.relations)
+        self.relation = {rel["relation_id"]: rel for rel in self.relations}
+        self.case_relations: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for rel in self.relations:
+            for case_id in dict.fromkeys((rel["from_case"], rel["to_case"])):
+                if case_id is not None:
+                    self.case_relations[case_id].append(rel)
         self.swatches = {var.name: swatches(var, i) for i, var in enumerate(self.cb.coded)}
         self.examples = self._locate_examples()
-        self.citations = self._citations()
 
     # -- lookups ---------------------------------------------------------------------
 
@@ -116,26 +144,48 @@ class Site:
                     found[var.name, cat.code] = (cat.example.source, spans[0])
         return found
 
-    def _citations(self) -> dict[str, dict[Span, list[tuple[str, str]]]]:
-        """Source -> passage -> what cites it, as (link from a source page, text)."""
-        out: dict[str, dict[Span, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
-        for (case_id, dim), rows in self.evidence.items():
-            for row in rows:
-                name = self.case[case_id]["name_en"]
-                text = f"{name}: {self.cb.variable(dim).label} ({self.value_text(dim, row['value'])})"
-                out[row["source_id"]][row["start"], row["end"]].append((f"../cases/{case_id}.html#{dim}", text))
-        for event in self.events:
-            text = f"{self.case[event['case_id']]['name_en']}: {self.event_label(event['type'])}, {event['date']}"
-            for row in self.record_evidence[event["event_id"]]:
-                out[row["source_id"]][row["start"], row["end"]].append((f"../cases/{event['case_id']}.html#timeline", text))
-        for rel in self.relations:
+    def evidence(self, case_id: str, dim: str) -> list[dict[str, Any]]:
+        """Evidence of the codes and facts of a case on one dimension."""
+        return [r for r in self.case_evidence.of(case_id) if r["record_type"] in ("code", "fact") and r["dimension"] == dim]
+
+    def record_evidence(self, case_id: str, record_id: str) -> list[dict[str, Any]]:
+        """Evidence of an event or relation (relations' evidence is filed under their from_case)."""
+        return [r for r in self.case_evidence.of(case_id) if r["record_id"] == record_id]
+
+    def citations(self, source_id: str) -> dict[Span, list[tuple[str, str]]]:
+        """Passage of the source -> what cites it, as (link from a source page, text): codes
+        and facts (grouped by case and dimension), then events, relations and the codebook."""
+        out: dict[Span, list[tuple[str, str]]] = defaultdict(list)
+        ev = self.case_evidence.df
+        ev = ev[ev["source_id"] == source_id]
+        is_code = ev["record_type"].isin(["code", "fact"])
+        code, other = ev[is_code], ev[~is_code]
+        # codes in the order of each case and dimension's first quote in the whole table
+        code = code.assign(_first=self._first_quote.loc[code.index].to_numpy()).sort_values("_first", kind="stable")
+        for case_id, dim, value, start, end in zip(*(code[c].tolist() for c in ("case_id", "dimension", "value", "start", "end"))):
+            text = f"{self.case[case_id]['name_en']}: {self.cb.variable(dim).label} ({self.value_text(dim, value)})"
+            out[start, end].append((f"../cases/{case_id}.html#{dim}", text))
+        others = list(zip(*(other[c].tolist() for c in ("record_type", "record_id", "start", "end"))))
+        for event in (r for r in others if r[0] == "event"):
+            ev_row = self.event[event[1]]
+            text = f"{self.case[ev_row['case_id']]['name_en']}: {self.event_label(ev_row['type'])}, {ev_row['date']}"
+            out[event[2], event[3]].append((f"../cases/{ev_row['case_id']}.html#timeline", text))
+        for relation in (r for r in others if r[0] == "relation"):
+            rel = self.relation[relation[1]]
             text = f"{self.case[rel['from_case']]['name_en']}: {self.relation_text(rel)}"
-            for row in self.record_evidence[rel["relation_id"]]:
-                out[row["source_id"]][row["start"], row["end"]].append((f"../cases/{rel['from_case']}.html#relations", text))
-        for (var, code), (source_id, span) in self.examples.items():
-            text = f"Codebook example: {self.cb.variable(var).label}, {self.label(var, code)}"
-            out[source_id][span].append((f"../codebook.html#{var}--{code}", text))
+            out[relation[2], relation[3]].append((f"../cases/{rel['from_case']}.html#relations", text))
+        for (var, code_), (example_source, span) in self.examples.items():
+            if example_source == source_id:
+                text = f"Codebook example: {self.cb.variable(var).label}, {self.label(var, code_)}"
+                out[span].append((f"../codebook.html#{var}--{code_}", text))
         return out
+
+    @cached_property
+    def _first_quote(self) -> pd.Series:
+        """For each evidence row of a code or fact, the rank of its case and dimension by first quote."""
+        ev = self.case_evidence.df
+        codes = ev[ev["record_type"].isin(["code", "fact"])]
+        return pd.Series(pd.factorize(codes["case_id"] + "\0" + codes["dimension"])[0], index=codes.index)
 
     def event_label(self, code: str) -> str:
         return next(t.label for t in self.cb.event_types if t.code == code)
@@ -175,10 +225,10 @@ class Site:
     def coding_block(self, case_id: str, var: Variable, root: str, heading: str = "h3") -> str:
         """Every coder's value, confidence, rationale and quotes on one dimension of a case."""
         final = self.case[case_id][var.name]
-        evidence = self.evidence[case_id, var.name]
+        evidence = self.evidence(case_id, var.name)
         used: set[int] = set()
         parts = [f'<p class="final">Final code: {self.badge(var.name, final, root)}</p>']
-        for coding in self.codings[case_id, var.name]:
+        for coding in (c for c in self.codings.of(case_id) if c["dimension"] == var.name):
             mine = [i for i, ev in enumerate(evidence) if ev["coder"] == coding["coder"] and ev["value"] == coding["value"]]
             used.update(mine)
             parts.append(
@@ -296,7 +346,7 @@ class Site:
             value = case[var.name]
             sections.append(
                 f'<section id="{e(var.name)}" tabindex="-1"><h2>{e(var.label)}</h2><p class="final">{e(self.value_text(var.name, value))}</p>'
-                f"{self.quotes(self.evidence[cid, var.name], root)}</section>"
+                f"{self.quotes(self.evidence(cid, var.name), root)}</section>"
             )
         for var in self.cb.coded:
             sections.append(
@@ -309,7 +359,7 @@ class Site:
             contents += '<li><a href="#timeline">Timeline</a></li>'
         if self.relations_of(cid):
             contents += '<li><a href="#relations">Relations</a></li>'
-        pairs = [c for c in self.v.ann.comparisons if cid in c.cases]
+        pairs = self.compared.get(cid, [])
         compared = ""
         if pairs:
             items = "".join(
@@ -327,10 +377,10 @@ class Site:
         return self.page(case["name_en"], body, root, "")
 
     def events_of(self, case_id: str) -> list[dict[str, Any]]:
-        return sorted((ev for ev in self.events if ev["case_id"] == case_id), key=lambda ev: (ev["date_earliest"], ev["date_latest"], ev["type"]))
+        return sorted(self.case_events.get(case_id, []), key=lambda ev: (ev["date_earliest"], ev["date_latest"], ev["type"]))
 
     def relations_of(self, case_id: str) -> list[dict[str, Any]]:
-        return [r for r in self.relations if case_id in (r["from_case"], r["to_case"])]
+        return self.case_relations.get(case_id, [])
 
     def timeline_section(self, case_id: str, root: str) -> list[str]:
         """The dated events of a case, each with its evidence."""
@@ -339,7 +389,7 @@ class Site:
             return []
         items = "".join(
             f'<li><p><strong>{e(ev["date"])}</strong> · {e(self.event_label(ev["type"]))}: {e(words(ev["description"]))}</p>'
-            f'{self.quotes(self.record_evidence[ev["event_id"]], root)}</li>'
+            f'{self.quotes(self.record_evidence(case_id, ev["event_id"]), root)}</li>'
             for ev in events
         )
         return [f'<section id="timeline" tabindex="-1"><h2>Timeline</h2><ol class="events">{items}</ol></section>']
@@ -360,13 +410,13 @@ class Site:
             else:
                 sentence = f"{link} — {e(self.relation_text(rel).lower())}"
             date = f' ({e(rel["date"])})' if rel["date"] else ""
-            items.append(f"<li><p>{sentence}{date}. {e(words(rel['rationale']))}</p>{self.quotes(self.record_evidence[rel['relation_id']], root)}</li>")
+            items.append(f"<li><p>{sentence}{date}. {e(words(rel['rationale']))}</p>{self.quotes(self.record_evidence(rel['from_case'], rel['relation_id']), root)}</li>")
         return [f'<section id="relations" tabindex="-1"><h2>Relations</h2><ul class="relations">{"".join(items)}</ul></section>']
 
     def comparison_page(self, comparison: Any) -> str:
         root = "../"
         a, b = comparison.cases
-        rows = [r for r in self.comparisons if r["comparison_id"] == comparison.id]
+        rows = self.comparison_rows.get(comparison.id, [])
         sections = []
         for row in rows:
             var = self.cb.variable(row["dimension"])
@@ -388,7 +438,7 @@ class Site:
         root = "../"
         s = self.sources[source_id]
         text = self.v.ann.sources[source_id].text
-        cited = self.citations.get(source_id, {})
+        cited = self.citations(source_id)
         spans = sorted(cited)
         licence = e(s["licence"])
         if s["licence"].lower() != "unknown":
@@ -421,7 +471,8 @@ class Site:
             for lo, hi in blocks:
                 if text[last:lo].strip():
                     shown.append(f'<p class="gap">{GAP}</p>')
-                shown.append(f'<div class="text">{mark_up(text, lo, hi, [sp for sp in spans if lo <= sp[0] and sp[1] <= hi])}</div>')
+                inside = spans[bisect_left(spans, (lo, lo)):bisect_left(spans, (hi, hi))]  # spans is sorted
+                shown.append(f'<div class="text">{mark_up(text, lo, hi, [sp for sp in inside if sp[1] <= hi])}</div>')
                 last = hi
             if text[last:].strip():
                 shown.append(f'<p class="gap">{GAP}</p>')
@@ -510,37 +561,38 @@ class Site:
         return css + "\n/* Colours of the codes, computed from the codebook's category order. */\n" + "\n".join(rules) + "\n"
 
     def matrix(self) -> figure.Matrix:
+        """The coding matrix as a figure (its first MAX_ROWS cases, and a title saying so)."""
         coded = self.cb.coded
         rows = [
             (c["case_id"], [figure.Cell(self.label(v.name, c[v.name]), self.swatches[v.name][c[v.name]]) for v in coded])
-            for c in self.cases
+            for c in self.cases[:MAX_ROWS]
         ]
         title = f"{self.meta.name} {self.meta.version}: final codes by case (codebook {self.cb.codebook_version})"
+        if len(self.cases) > MAX_ROWS:
+            title += f", the first {MAX_ROWS:,} of {len(self.cases):,} cases"
         return figure.Matrix(title, [v.label for v in coded], rows)
 
-    def files(self) -> dict[str, str | bytes]:
-        """Every file of the site: path relative to the site folder -> content."""
-        out: dict[str, str | bytes] = {
-            "index.html": self.home(),
-            "codebook.html": self.codebook_page(),
-            "style.css": self.style(),
-            "site.js": files("policyframes").joinpath("assets/site.js").read_text(encoding="utf-8"),
-        }
+    def files(self) -> Iterator[tuple[str, str | bytes]]:
+        """Every file of the site: path relative to the site folder, and content (made one
+        at a time, so that a large site is never held in memory)."""
+        yield "index.html", self.home()
+        yield "codebook.html", self.codebook_page()
+        yield "style.css", self.style()
+        yield "site.js", files("policyframes").joinpath("assets/site.js").read_text(encoding="utf-8")
         for case in self.cases:
-            out[f"cases/{case['case_id']}.html"] = self.case_page(case)
+            yield f"cases/{case['case_id']}.html", self.case_page(case)
         for comparison in self.v.ann.comparisons:
-            out[f"comparisons/{comparison.id}.html"] = self.comparison_page(comparison)
+            yield f"comparisons/{comparison.id}.html", self.comparison_page(comparison)
         for source_id in self.sources:
-            out[f"sources/{source_id}.html"] = self.source_page(source_id)
+            yield f"sources/{source_id}.html", self.source_page(source_id)
         matrix = self.matrix()
-        out["matrix.svg"] = figure.svg(matrix)
-        out["matrix.png"] = figure.png(matrix)
-        return out
+        yield "matrix.svg", figure.svg(matrix)
+        yield "matrix.png", figure.png(matrix)
 
 
 def write_site(v: Validated, folder: Path) -> None:
     """Write the site into a new folder."""
-    for rel, content in sorted(Site(v).files().items()):
+    for rel, content in Site(v).files():
         path = folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)

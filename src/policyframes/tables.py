@@ -74,7 +74,8 @@ def _array(values: list) -> pa.Array:
 
 def frame(chunks: list[pa.Table]) -> pd.DataFrame:
     """One table from its chunks of rows, in order, as pandas (list columns as lists)."""
-    table = pa.concat_tables(chunks, promote_options="default")
+    # one chunk per column: taking rows from many chunks costs a pass over all of them
+    table = pa.concat_tables(chunks, promote_options="default").combine_chunks()
     df = table.to_pandas()
     for name, column in zip(table.column_names, table.columns):
         if pa.types.is_list(column.type):
