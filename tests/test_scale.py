@@ -137,3 +137,17 @@ def test_benchmark_synthetic_repository_validates(tmp_path: Path, cli) -> None:
     status, out, err = cli(tmp_path / "synthetic", "validate")
     assert status == 0, err
     assert out.startswith("ok: 40 cases")
+
+
+def test_site_of_a_large_dataset_pictures_its_first_cases_and_pages_them_all(tmp_path: Path) -> None:
+    from policyframes.site import Site
+
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    generate.generate(tmp_path / "synthetic", MAX_ROWS + 5)
+    site = Site(validate(tmp_path / "synthetic"))
+    matrix = site.matrix()
+    assert len(matrix.rows) == MAX_ROWS and matrix.title.endswith(f", the first {MAX_ROWS} of {MAX_ROWS + 5} cases")
+    pages = [name for name, _ in site.files() if name.startswith("cases/")]
+    assert len(pages) == MAX_ROWS + 5

@@ -193,7 +193,6 @@ class _Chunk:
     root: Path
     kind: str  # "case" or "coding"
     files: list[str]
-    all_files: frozenset[str]  # every file of this kind, to name the owner of a duplicate id
     records: list[CaseRecord] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     rows: dict[str, Any] = field(default_factory=dict)
@@ -213,7 +212,7 @@ def _read_chunk(chunk: _Chunk, cb: Codebook) -> _Chunk:
         elif record.case_id != stem:
             message = f"case id {record.case_id!r} differs from the file name {stem!r}"
             other = f"{Path(rel).parent}/{record.case_id}.yaml"
-            if chunk.kind == "case" and other in chunk.all_files:
+            if chunk.kind == "case" and (chunk.root / other).is_file():
                 message += f"; {record.case_id!r} is the id of {other}: case ids must be unique"
             chunk.problems.append(Problem(rel, line_of(data, ("case_id",)), "case_id", message))
         elif chunk.kind == "case":
@@ -255,7 +254,7 @@ def _read_case_files(root: Path, ann: Annotations) -> None:
     ann.case_files = case_files(root)
     for rel in _misnamed_case_files(root):
         ann.problems.append(Problem(rel, 0, "", f"not read: case files are named <case_id>.yaml (rename it to {Path(rel).stem}.yaml)"))
-    chunks = [_Chunk(root, kind, files[i:i + CHUNK_FILES], frozenset(files))
+    chunks = [_Chunk(root, kind, files[i:i + CHUNK_FILES])
               for kind, files in (("case", ann.case_files), ("coding", coding_files(root)))
               for i in range(0, len(files), CHUNK_FILES)]
     for chunk in _read_chunks(chunks, ann.codebook):

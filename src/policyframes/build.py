@@ -97,6 +97,7 @@ def write_dataset(v: Validated, folder: Path, datacard: str) -> None:
     sources = [s.meta for _, s in sorted(v.ann.sources.items())]
     _write_json(folder / "datapackage.json", datapackage(arrow, cb, v.meta, sources, folder))
     _write_json(folder / "croissant.json", croissant(arrow, cb, v.meta, bibtex(release_metadata(v)), folder))
+    del arrow  # the site reads the tables themselves; a large build needs the memory
     write_site(v, folder / layout.SITE)
     write_manifest(folder)
 

@@ -8,7 +8,6 @@ columns (a case's sources, a source's authors) hold a JSON array, e.g.
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
@@ -31,13 +30,10 @@ def lists_as_json(table: pa.Table) -> pa.Table:
     return table
 
 
-def csv_bytes(table: pa.Table) -> bytes:
-    out = io.BytesIO()
-    pacsv.write_csv(lists_as_json(table), out, pacsv.WriteOptions(quoting_style="needed"))
-    return BOM + out.getvalue()
-
-
 def write_csv(tables: dict[str, pa.Table], folder: Path) -> None:
-    """Write <folder>/<table>.csv for every table."""
+    """Write <folder>/<table>.csv for every table (streamed: a large table is never one
+    string in memory)."""
     for name, table in tables.items():
-        (folder / f"{name}.csv").write_bytes(csv_bytes(table))
+        with open(folder / f"{name}.csv", "wb") as out:
+            out.write(BOM)
+            pacsv.write_csv(lists_as_json(table), out, pacsv.WriteOptions(quoting_style="needed"))

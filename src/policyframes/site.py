@@ -159,25 +159,25 @@ class Site:
         ev = self.case_evidence.df
         ev = ev[ev["source_id"] == source_id]
         is_code = ev["record_type"].isin(["code", "fact"])
-        code, other = ev[is_code], ev[~is_code]
+        codes, records = ev[is_code], ev[~is_code]
         # codes in the order of each case and dimension's first quote in the whole table
-        code = code.assign(_first=self._first_quote.loc[code.index].to_numpy()).sort_values("_first", kind="stable")
-        for case_id, dim, value, start, end in zip(*(code[c].tolist() for c in ("case_id", "dimension", "value", "start", "end"))):
+        codes = codes.assign(_first=self._first_quote.loc[codes.index].to_numpy()).sort_values("_first", kind="stable")
+        for case_id, dim, value, start, end in zip(*(codes[c].tolist() for c in ("case_id", "dimension", "value", "start", "end"))):
             text = f"{self.case[case_id]['name_en']}: {self.cb.variable(dim).label} ({self.value_text(dim, value)})"
             out[start, end].append((f"../cases/{case_id}.html#{dim}", text))
-        others = list(zip(*(other[c].tolist() for c in ("record_type", "record_id", "start", "end"))))
-        for event in (r for r in others if r[0] == "event"):
-            ev_row = self.event[event[1]]
-            text = f"{self.case[ev_row['case_id']]['name_en']}: {self.event_label(ev_row['type'])}, {ev_row['date']}"
-            out[event[2], event[3]].append((f"../cases/{ev_row['case_id']}.html#timeline", text))
-        for relation in (r for r in others if r[0] == "relation"):
-            rel = self.relation[relation[1]]
+        cited = list(zip(*(records[c].tolist() for c in ("record_type", "record_id", "start", "end"))))
+        for _, event_id, start, end in (r for r in cited if r[0] == "event"):
+            event = self.event[event_id]
+            text = f"{self.case[event['case_id']]['name_en']}: {self.event_label(event['type'])}, {event['date']}"
+            out[start, end].append((f"../cases/{event['case_id']}.html#timeline", text))
+        for _, relation_id, start, end in (r for r in cited if r[0] == "relation"):
+            rel = self.relation[relation_id]
             text = f"{self.case[rel['from_case']]['name_en']}: {self.relation_text(rel)}"
-            out[relation[2], relation[3]].append((f"../cases/{rel['from_case']}.html#relations", text))
-        for (var, code_), (example_source, span) in self.examples.items():
+            out[start, end].append((f"../cases/{rel['from_case']}.html#relations", text))
+        for (var, code), (example_source, span) in self.examples.items():
             if example_source == source_id:
-                text = f"Codebook example: {self.cb.variable(var).label}, {self.label(var, code_)}"
-                out[span].append((f"../codebook.html#{var}--{code_}", text))
+                text = f"Codebook example: {self.cb.variable(var).label}, {self.label(var, code)}"
+                out[span].append((f"../codebook.html#{var}--{code}", text))
         return out
 
     @cached_property

@@ -261,7 +261,7 @@ def assemble(ann: Annotations) -> Tables:
     for name in cb.tables:
         if name != "cases":
             _check_columns(ann, name, chunks[name])
-            tables[name] = frame(chunks[name] or [empty.rows[name].arrow(columns[name])])
+            tables[name] = frame(chunks.pop(name) or [empty.rows[name].arrow(columns[name])])  # chunks freed as framed
     adjudications = tables["adjudications"]
     adjudications["coder_values"] = _coder_values(adjudications, tables["codings"])
     return Tables(**tables)
