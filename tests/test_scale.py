@@ -129,11 +129,16 @@ def test_generated_tables_list_their_first_rows_and_say_so() -> None:
     assert "listed" not in listing(["case_id"], df.head(3), lambda r: [r.case_id], "cases", "cases")
 
 
-def test_benchmark_synthetic_repository_validates(tmp_path: Path, cli) -> None:
+def _synthetic(root: Path, cases: int) -> None:
+    """Write a synthetic repository with benchmarks/generate.py."""
     spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
     generate = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(generate)
-    generate.generate(tmp_path / "synthetic", 40)
+    generate.generate(root, cases)
+
+
+def test_benchmark_synthetic_repository_validates(tmp_path: Path, cli) -> None:
+    _synthetic(tmp_path / "synthetic", 40)
     status, out, err = cli(tmp_path / "synthetic", "validate")
     assert status == 0, err
     assert out.startswith("ok: 40 cases")
@@ -142,10 +147,7 @@ def test_benchmark_synthetic_repository_validates(tmp_path: Path, cli) -> None:
 def test_site_of_a_large_dataset_pictures_its_first_cases_and_pages_them_all(tmp_path: Path) -> None:
     from policyframes.site import Site
 
-    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
-    generate = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generate)
-    generate.generate(tmp_path / "synthetic", MAX_ROWS + 5)
+    _synthetic(tmp_path / "synthetic", MAX_ROWS + 5)
     site = Site(validate(tmp_path / "synthetic"))
     matrix = site.matrix()
     assert len(matrix.rows) == MAX_ROWS and matrix.title.endswith(f", the first {MAX_ROWS} of {MAX_ROWS + 5} cases")

@@ -35,7 +35,7 @@ def mark_up(text: str, lo: int, hi: int, passages: Iterable[Span]) -> str:
     out: list[str] = []
     opened: list[Span] = []
     started: set[Span] = set()
-    names: dict[Span, str] = {}
+    names = {span: anchor(*span) for span in spans}
     covering: list[Span] = []  # the passages over the piece at hand, in the order of spans
     for a, b in pairwise(bounds):
         covering = [s for s in covering if s[1] > a] + starting.get(a, [])
@@ -44,7 +44,7 @@ def mark_up(text: str, lo: int, hi: int, passages: Iterable[Span]) -> str:
             keep += 1
         out.append("</mark>" * (len(opened) - keep))
         for span in covering[keep:]:
-            name = names.get(span) or names.setdefault(span, anchor(*span))
+            name = names[span]
             first = f' id="{name}" tabindex="-1"' if span not in started else ""
             started.add(span)
             out.append(f'<mark class="ev"{first} data-p="{name}">')

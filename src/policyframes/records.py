@@ -102,12 +102,12 @@ def _message(model: type[BaseModel], error: Any) -> tuple[tuple[Any, ...], str]:
     return loc, message
 
 
-def validate(model: type[M], data: Any, file: str, problems: list[Problem], prefix: tuple[Any, ...] = ()) -> M | None:
+def validate(model: type[M], data: Any, file: str, problems: list[Problem]) -> M | None:
     """Validate data (parsed YAML) against a model; add every failure to problems."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             loc, message = _message(model, error)
-            problems.append(Problem(file, line_of(data, loc), field_path(prefix + loc), message))
+            problems.append(Problem(file, line_of(data, loc), field_path(loc), message))
         return None
