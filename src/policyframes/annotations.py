@@ -20,9 +20,9 @@ from typing import Any, Iterator
 from pydantic import BaseModel
 
 from . import layout
-from .codebook import Codebook
+from .codebook import MISSING, Codebook
 from .models import CodersFile, Comparison, ComparisonsFile, SourceMeta, SourcesFile, case_model, coding_file_model, relations_model
-from .problems import Problem
+from .problems import Problem, field_path
 from .records import line_of, validate
 from .tables import Rows
 from .yamlsafe import LDict, YamlError, load_file
@@ -148,25 +148,49 @@ def read_sources(root: Path, problems: list[Problem]) -> tuple[LDict | None, dic
     return data, sources
 
 
-def _check_examples(raw: LDict, codebook: Codebook, ann: Annotations) -> None:
-    """Every category example of the codebook must be verbatim in its source."""
-    from .textmatch import NormalisedText
+def placeholders(root: Path, codebook: Codebook, problems: list[Problem]) -> frozenset[str]:
+    """The placeholder texts of the case template: every text in it that is not a code,
+    so that a case file that still holds one can be refused."""
+    data = read_yaml(root, layout.TEMPLATE, problems)
+    codes = {c for v in codebook.variables for c in v.codes} | set(MISSING) | set(codebook.attribution_codes) | {"none"}
 
-    found: dict[str, NormalisedText] = {}
-    for i, var in enumerate(codebook.variables):
-        for j, cat in enumerate(var.categories):
-            if cat.example is None:
-                continue
-            loc = ("variables", i, "categories", j, "example")
-            where = f"variables[{i}].categories[{j}].example"
-            source = ann.sources.get(cat.example.source)
-            if source is None:
-                ann.problems.append(Problem(layout.CODEBOOK, line_of(raw, loc + ("source",)), where + ".source", f"unknown source {cat.example.source!r}"))
-                continue
-            if cat.example.source not in found:
-                found[cat.example.source] = NormalisedText(source.text)
-            if not found[cat.example.source].find_all(cat.example.quote):
-                ann.problems.append(Problem(layout.CODEBOOK, line_of(raw, loc + ("quote",)), where + ".quote", f"quote is not in source {cat.example.source!r}"))
+    def texts(node: Any) -> Iterator[str]:
+        if isinstance(node, dict):
+            for value in node.values():
+                yield from texts(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from texts(value)
+        elif isinstance(node, str):
+            yield node
+
+    return frozenset(t for t in texts(data) if t not in codes and not re.fullmatch(r"c\d+|CASE-ID", t))
+
+
+def placeholders_left(data: Any, rel: str, left: frozenset[str]) -> list[Problem]:
+    """A problem for every template placeholder still in a parsed file."""
+    found: list[tuple[Any, ...]] = []
+
+    def walk(node: Any, path: tuple[Any, ...]) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, path + (key,))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, path + (i,))
+        elif isinstance(node, str) and node in left:
+            found.append(path)
+
+    walk(data, ())
+    return [Problem(rel, line_of(data, path), field_path(path),
+                    f"the template's placeholder {_at(data, path)!r} is still here: replace it with the case's own value "
+                    "(or not_reported where the sources are silent)") for path in found]
+
+
+def _at(data: Any, path: tuple[Any, ...]) -> Any:
+    for part in path:
+        data = data[part]
+    return data
 
 
 def case_files(root: Path) -> list[str]:
@@ -193,6 +217,7 @@ class _Chunk:
     root: Path
     kind: str  # "case" or "coding"
     files: list[str]
+    placeholders: frozenset[str] = frozenset()
     records: list[CaseRecord] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     rows: dict[str, Any] = field(default_factory=dict)
@@ -204,6 +229,8 @@ def _read_chunk(chunk: _Chunk, cb: Codebook) -> _Chunk:
     model = case_model(cb) if chunk.kind == "case" else coding_file_model(cb)
     for rel in chunk.files:
         data, record = read_validated(chunk.root, rel, model, chunk.problems)
+        if chunk.kind == "case" and isinstance(data, dict):
+            chunk.problems += placeholders_left(data, rel, chunk.placeholders)
         if record is None:
             continue
         folder, stem = Path(rel).parent.name, Path(rel).stem
@@ -254,7 +281,8 @@ def _read_case_files(root: Path, ann: Annotations) -> None:
     ann.case_files = case_files(root)
     for rel in _misnamed_case_files(root):
         ann.problems.append(Problem(rel, 0, "", f"not read: case files are named <case_id>.yaml (rename it to {Path(rel).stem}.yaml)"))
-    chunks = [_Chunk(root, kind, files[i:i + CHUNK_FILES])
+    left = placeholders(root, ann.codebook, ann.problems)
+    chunks = [_Chunk(root, kind, files[i:i + CHUNK_FILES], left)
               for kind, files in (("case", ann.case_files), ("coding", coding_files(root)))
               for i in range(0, len(files), CHUNK_FILES)]
     for chunk in _read_chunks(chunks, ann.codebook):
@@ -272,7 +300,6 @@ def load_annotations(root: Path) -> Annotations:
         raise_problems(problems)
     ann = Annotations(root=root, codebook=codebook, codebook_data=raw, problems=problems)
     ann.sources_data, ann.sources = read_sources(root, ann.problems)
-    _check_examples(raw, codebook, ann)
     _, coders = read_validated(root, layout.CODERS, CodersFile, ann.problems)
     if coders is not None:
         ann.coders = {c.id: c for c in coders.coders}

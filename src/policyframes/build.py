@@ -24,7 +24,7 @@ from .croissant import croissant
 from .csvexport import write_csv
 from .datapackage import datapackage
 from .docs import MAX_ROWS, codebook_markdown, datacard_blocks, fill_blocks, hf_card, json_schema
-from .export import write_parquet
+from .export import has_categories, write_parquet
 from .manifest import write_manifest
 from .meta import DatasetMeta
 from .site import write_site
@@ -91,7 +91,8 @@ def write_dataset(v: Validated, folder: Path, datacard: str) -> None:
     write_csv(arrow, folder)
     write_stata(arrow["cases"], cb, v.meta, folder)
     licences = sorted({s.meta.licence.lower() for s in v.ann.sources.values() if s.meta.full_text_included} - {v.meta.licence.lower()})
-    (folder / "README.md").write_text(hf_card(cb, v.meta, list(arrow), datacard, licences), encoding="utf-8")
+    categorical = {name for name, table in arrow.items() if has_categories(table.schema)}
+    (folder / "README.md").write_text(hf_card(cb, v.meta, list(arrow), categorical, datacard, licences), encoding="utf-8")
     _write_json(folder / "codebook.json", cb.model_dump(mode="json"))
     _write_json(folder / "metadata.json", release_metadata(v))
     sources = [s.meta for _, s in sorted(v.ann.sources.items())]

@@ -125,16 +125,37 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
         lambda r: f"dimensions not coded: {not_coded(r['case_id'])}",
     ))
     texts = {sid: s.text for sid, s in ann.sources.items()}
+    src = cb.role("sources").name
     case_rules.append(Rule(
-        "sources",
-        lambda d: d["sources"].map(lambda listed: set(listed) <= texts.keys()),
-        lambda r: "; ".join("source " + not_one_of(s, sorted(texts)) for s in r["sources"] if s not in texts),
+        src,
+        lambda d: d[src].map(lambda listed: set(listed) <= texts.keys()),
+        lambda r: "; ".join("source " + not_one_of(s, sorted(texts)) for s in r[src] if s not in texts),
     ))
     case_rules.append(Rule(
-        "sources",
-        lambda d: d["sources"].map(lambda listed: len(set(listed)) == len(listed)),
-        lambda r: f"sources listed twice: {', '.join(sorted({s for s in r['sources'] if list(r['sources']).count(s) > 1}))}",
+        src,
+        lambda d: d[src].map(lambda listed: len(set(listed)) == len(listed)),
+        lambda r: f"sources listed twice: {', '.join(sorted({s for s in r[src] if list(r[src]).count(s) > 1}))}",
     ))
+    parent = cb.role("parent").name
+    parents = dict(zip(cases["case_id"].tolist(), cases[parent].tolist()))
+    children = {p for p in parents.values() if isinstance(p, str)}
+    case_rules.append(Rule(
+        parent,
+        lambda d: d[parent].isna() | d[parent].isin(known_ids),
+        lambda r: "parent case " + not_one_of(r[parent], known_ids),
+    ))
+    case_rules.append(Rule(
+        parent,
+        lambda d: d["case_id"].map(lambda c: not _in_cycle(c, parents)),
+        lambda r: f"the parent_case links form a cycle: {' -> '.join(_cycle(r['case_id'], parents))}",
+    ))
+    for var in cb.coded:
+        if "coded_in_components" in var.missing:
+            case_rules.append(Rule(
+                f"codes.{var.name}",
+                lambda d, name=var.name: (d[name] != "coded_in_components") | d["case_id"].isin(children),
+                lambda r: f"coded_in_components needs component cases, but no case names {r['case_id']!r} as its parent_case",
+            ))
     dup = cases["case_id"].duplicated(keep=False)
     for _, row in cases[dup].iterrows():
         others = cases[(cases["case_id"] == row["case_id"]) & (cases["_file"] != row["_file"])]["_file"].tolist()
@@ -174,8 +195,16 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
                     [starts[i] for i in rows], [ends[i] for i in rows], [quotes[i] for i in rows])
         return pd.Series(ok, index=d.index) | ~inside
 
+    examples = _examples(cb)
+
+    def reused(d: pd.DataFrame) -> pd.Series:
+        return _each(d, ["quote"], lambda q: _example_in(" ".join(q.split()), examples) is None)
+
     evidence_rules = [
         _isin("source_id", "source", sorted(texts), "source "),
+        Rule("quote", reused, lambda r: "this quote is the codebook's example of "
+             f"{_example_in(' '.join(r['quote'].split()), examples)}: examples illustrate and are never evidence of a coded case; "
+             "quote another passage, or change the example in schema/codebook.yaml"),
         Rule("end", lambda d: inside, lambda r: f"offsets {r['start']}..{r['end']} are outside source {r['source_id']!r} ({lengths[r['source_id']]} characters)"),
         Rule("quote", quoted, lambda r: _mismatch(index[r["source_id"]], r)),
         Rule("source", lambda d: _each(d, ["case_id", "source_id", "record_type"], lambda c, s, t: t == "relation" or s not in texts or (c, s) in listed),
@@ -192,8 +221,9 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
     comparison_rules = [
         _isin("dimension", "", coded, "dimension "),
         Rule("contrast",
-             lambda d: d["value_a"].isna() | d["value_b"].isna() | ((d["value_a"] == d["value_b"]) == (d["contrast"] == "same")),
-             lambda r: f"says {r['contrast']!r}, but the codes are {r['value_a']!r} and {r['value_b']!r}"),
+             lambda d: d["value_a"].isna() | d["value_b"].isna() | (_contrast(d["value_a"], d["value_b"]) == d["contrast"]),
+             lambda r: f"says {r['contrast']!r}, but the codes are {r['value_a']!r} and {r['value_b']!r}, "
+             f"which are {_contrast(pd.Series([r['value_a']]), pd.Series([r['value_b']]))[0]!r}"),
     ]
     _run("comparisons", tables.comparisons, comparison_rules, ["comparison_id", "dimension"], problems, lines)
 
@@ -207,6 +237,51 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
     ]
     _run("relations", tables.relations, relation_rules, ["relation_id"], problems, lines)
     _run("timeline", tables.timeline, [], ["event_id"], problems, lines)
+    return problems + check_columns(ann, tables)
+
+
+def _contrast(a: pd.Series, b: pd.Series) -> pd.Series:
+    """same or different where both values are categories, not_comparable where either is a missing status."""
+    out = pd.Series(np.where(a.to_numpy() == b.to_numpy(), "same", "different"), index=a.index)
+    return out.mask(a.isin(MISSING).to_numpy() | b.isin(MISSING).to_numpy(), "not_comparable")
+
+
+def _cycle(case_id: str, parents: dict[str, Any]) -> list[str]:
+    """The chain of parent_case links from a case, up to the first repeated case."""
+    chain = [case_id]
+    while isinstance(parents.get(chain[-1]), str) and chain[-1] not in chain[:-1]:
+        chain.append(parents[chain[-1]])
+    return chain
+
+
+def _in_cycle(case_id: str, parents: dict[str, Any]) -> bool:
+    chain = _cycle(case_id, parents)
+    return chain[-1] in chain[:-1] and chain[-1] == case_id
+
+
+def _examples(cb: Any) -> dict[str, str]:
+    """Each category example of the codebook (whitespace normalised) -> "variable.category"."""
+    return {" ".join(c.example.text.split()): f"{v.name}.{c.code}" for v in cb.variables for c in v.categories if c.example}
+
+
+def _example_in(quote: str, examples: dict[str, str]) -> str | None:
+    """The example that equals, contains or is contained in a quote, if any."""
+    return next((where for text, where in examples.items() if quote in text or text in quote), None)
+
+
+def check_columns(ann: Annotations, tables: Tables) -> list[Problem]:
+    """A mismatch between the columns the codebook describes and those built is a
+    problem of the codebook."""
+    problems = []
+    for table, built in tables.built.items():
+        described = [c.name for c in ann.codebook.tables[table].columns]
+        unbuilt = [c for c in described if built and c not in built]
+        undescribed = sorted(built - set(described))
+        line = line_of(ann.codebook_data, ("tables", table, "columns"))
+        if unbuilt:
+            problems.append(Problem(layout.CODEBOOK, line, f"tables.{table}.columns", f"no such column in the {table} table: {', '.join(unbuilt)}"))
+        if undescribed:
+            problems.append(Problem(layout.CODEBOOK, line, f"tables.{table}.columns", f"columns of the {table} table not described: {', '.join(undescribed)}"))
     return problems
 
 

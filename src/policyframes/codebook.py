@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from functools import cached_property
-from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from .problems import LocatedError
 
-MISSING = ("not_reported", "not_applicable")
-TABLES = ("cases", "codings", "adjudications", "evidence", "sources", "comparisons", "relations", "timeline")
+MISSING = ("not_reported", "not_applicable", "coded_in_components")
+TABLES = ("cases", "codings", "adjudications", "evidence", "sources", "comparisons", "relations", "timeline", "facts")
 
-# Variables the build relies on by name (with their kind), and the derived variables it
-# knows how to compute.
-REQUIRED_VARIABLES = {"case_id": "descriptive", "sources": "descriptive", "start_date": "fact", "framing": "coded"}
+# Roles the build relies on (each held by one variable of the codebook, found by its
+# role, never by its name), with the kind of variable that may hold each, and the
+# derived variables it knows how to compute.
+BUILD_ROLES = {
+    "id": "descriptive", "title": "descriptive", "title_zh": "descriptive", "title_zh_origin": "descriptive",
+    "locality": "descriptive", "policy_type": "descriptive", "unit_type": "descriptive", "parent": "descriptive",
+    "sources": "descriptive", "start_date": "fact", "framing": "coded",
+}
 DERIVED_VARIABLES = ("start_date_precision", "start_date_earliest", "start_date_latest", "framing_pfc")
+STATUS_SUFFIX = "_status"  # companion column of an ordinal variable: its missing status
 
 
 class _Strict(BaseModel):
@@ -24,8 +29,10 @@ class _Strict(BaseModel):
 
 
 class Example(_Strict):
-    source: str
-    quote: str
+    """An illustration of a category: constructed, never a passage of a coded case."""
+
+    text: str
+    kind: Literal["constructed"]
 
 
 class Category(_Strict):
@@ -33,15 +40,30 @@ class Category(_Strict):
     label: str
     definition: str
     decision_rule: str | None = None
+    boundary: str | None = None
     pfc: str | None = None
+    pfc_rationale: str | None = None
     example: Example | None = None
+    no_evidence: bool = False  # a value that rests on the absence of something needs no evidence
+    specify: bool = False  # the residual category: the coder says what it is in other_specification
 
 
 class MissingCode(_Strict):
-    code: Literal["not_reported", "not_applicable"]
+    code: Literal["not_reported", "not_applicable", "coded_in_components"]
     label: str
     definition: str
     decision_rule: str
+
+
+class Reference(_Strict):
+    key: str
+    text: str
+
+
+class Role(_Strict):
+    code: str
+    level: Literal["identifier", "text", "date", "nominal", "ordinal"]
+    description: str
 
 
 class Attribution(_Strict):
@@ -86,14 +108,37 @@ class Variable(_Strict):
     label: str
     kind: Literal["descriptive", "fact", "coded", "derived"]
     level: Literal["identifier", "text", "date", "nominal", "ordinal"]
+    type: Literal["string", "list_string", "date"] = "string"
+    nullable: bool = False
+    roles: tuple[str, ...] = ()
     description: str
+    theory: str | None = None
+    references: tuple[str, ...] = ()
     categories: tuple[Category, ...] = ()
+    categories_from: str | None = None  # share another variable's categories ...
+    extra_categories: tuple[Category, ...] = ()  # ... followed by these
+    missing: dict[str, str] = {}  # missing status -> when it applies; only these are allowed
     derived_from: str | None = None
     applies_when: str | None = None
 
     @property
     def codes(self) -> list[str]:
         return [c.code for c in self.categories]
+
+    @property
+    def is_categorical(self) -> bool:
+        return self.level in ("nominal", "ordinal")
+
+    @property
+    def allowed_missing(self) -> list[str]:
+        """The missing statuses the variable may take, in codebook order (a fact only
+        not_reported, a descriptive variable none)."""
+        if self.kind == "fact":
+            return ["not_reported"]
+        return [m for m in MISSING if m in self.missing]
+
+    def category(self, code: str) -> Category | None:
+        return next((c for c in self.categories if c.code == code), None)
 
 
 class Column(_Strict):
@@ -114,12 +159,14 @@ class Codebook(_Strict):
     title: str
     description: str
     general_rules: tuple[Rule, ...]
+    references: tuple[Reference, ...] = ()
     missing_codes: tuple[MissingCode, ...]
     confidence: tuple[ConfidenceLevel, ...]
     attributions: tuple[Attribution, ...]
     pfc_frames: tuple[PfcFrame, ...]
     relation_types: tuple[RelationType, ...]
     event_types: tuple[EventType, ...]
+    roles: tuple[Role, ...]
     variables: tuple[Variable, ...]
     tables: dict[str, Table]
     quote_normalisation: str
@@ -131,30 +178,78 @@ class Codebook(_Strict):
             if var.name in by_name:
                 raise LocatedError(("variables", i, "name"), f"duplicate variable name {var.name!r}")
             by_name[var.name] = var
-        for name, kind in REQUIRED_VARIABLES.items():
-            if name not in by_name or by_name[name].kind != kind:
-                raise LocatedError(("variables",), f"the build needs the {kind} variable {name!r}")
+        object.__setattr__(self, "variables", tuple(self._resolved(var, by_name, i) for i, var in enumerate(self.variables)))
+        self._check_roles()
         pfc = {f.code for f in self.pfc_frames}
+        refs = {r.key for r in self.references}
+        framing = self.role("framing").name
         for i, var in enumerate(self.variables):
             at: tuple[str | int, ...] = ("variables", i)
             codes = var.codes
             if len(set(codes)) != len(codes) or set(codes) & set(MISSING):
                 raise LocatedError(at + ("categories",), f"{var.name}: category codes must be unique and not missing codes")
-            if var.level in ("nominal", "ordinal") and not codes and var.name != "framing_pfc":
+            if var.is_categorical and not codes and var.name != "framing_pfc":
                 raise LocatedError(at + ("level",), f"{var.name}: a {var.level} variable needs categories")
             if var.kind == "derived" and var.name not in DERIVED_VARIABLES:
                 raise LocatedError(at + ("name",), f"the build computes no derived variable {var.name!r}; "
                                    f"derived variables are {', '.join(DERIVED_VARIABLES)}")
+            if var.kind == "coded" and not var.missing:
+                raise LocatedError(at, f"{var.name}: a coded variable must say under `missing` when each missing status applies")
+            if set(var.missing) - set(MISSING):
+                raise LocatedError(at + ("missing",), f"{var.name}: missing statuses are {', '.join(MISSING)}")
+            for k, key in enumerate(var.references):
+                if key not in refs:
+                    raise LocatedError(at + ("references", k), f"{var.name}: no reference with key {key!r} in `references`")
             for j, cat in enumerate(var.categories):
                 where = at + ("categories", j)
                 if var.kind == "coded" and not (cat.decision_rule and cat.example):
                     raise LocatedError(where, f"{var.name}.{cat.code}: needs a decision_rule and an example")
-                if (cat.pfc is not None) != (var.name == "framing") or (cat.pfc and cat.pfc not in pfc):
+                on_framing = framing in (var.name, var.categories_from)
+                own_pfc = on_framing and j < len(self.variable(framing).categories)
+                if (cat.pfc is not None) != own_pfc or (cat.pfc and cat.pfc not in pfc):
                     raise LocatedError(where + (("pfc",) if cat.pfc else ()),
-                                       f"{var.name}.{cat.code}: pfc crosswalk must name a pfc_frames code, on framing only")
+                                       f"{var.name}.{cat.code}: pfc crosswalk must name a pfc_frames code, on the framing categories only")
         if set(self.tables) != set(TABLES):
             raise LocatedError(("tables",), f"tables must describe {', '.join(TABLES)}")
         return self
+
+    @staticmethod
+    def _resolved(var: Variable, by_name: dict[str, Variable], index: int) -> Variable:
+        """The variable with the categories it shares with another one filled in."""
+        if var.categories_from is None:
+            return var
+        base = by_name.get(var.categories_from)
+        if base is None or base.categories_from is not None or not base.categories:
+            raise LocatedError(("variables", index, "categories_from"),
+                               f"{var.name}: categories_from must name a variable with categories of its own")
+        shared = base.categories + var.extra_categories
+        if var.categories and var.categories != shared:
+            raise LocatedError(("variables", index, "categories"), f"{var.name}: give categories_from or categories, not both")
+        return var.model_copy(update={"categories": shared})
+
+    def _check_roles(self) -> None:
+        declared = {r.code: r for r in self.roles}
+        for code, kind in BUILD_ROLES.items():
+            if code not in declared:
+                raise LocatedError(("roles",), f"the build needs the role {code!r}; declare it under `roles`")
+            holders = [i for i, v in enumerate(self.variables) if code in v.roles]
+            if len(holders) != 1:
+                raise LocatedError(("variables",), f"the build needs exactly one variable with the role {code!r} "
+                                   f"(a {kind} variable of level {declared[code].level}); found {len(holders)}")
+            var = self.variables[holders[0]]
+            if var.kind != kind or var.level != declared[code].level:
+                raise LocatedError(("variables", holders[0], "roles"), f"{var.name}: the role {code!r} needs a {kind} "
+                                   f"variable of level {declared[code].level}, not a {var.kind} one of level {var.level}")
+        if self.role("id").name != "case_id":
+            raise LocatedError(("variables",), "the variable with the role 'id' must be named case_id: every table joins on it")
+        for i, var in enumerate(self.variables):
+            for k, code in enumerate(var.roles):
+                if code not in declared:
+                    raise LocatedError(("variables", i, "roles", k), f"{var.name}: unknown role {code!r}; roles are {', '.join(declared)}")
+
+    def role(self, code: str) -> Variable:
+        """The variable that holds a role the build relies on."""
+        return next(v for v in self.variables if code in v.roles)
 
     def variable(self, name: str) -> Variable:
         return self._by_name[name]
@@ -174,36 +269,31 @@ class Codebook(_Strict):
         return [v for v in self.variables if v.kind == "fact"]
 
     def allowed(self, name: str) -> list[str]:
-        """Every value a categorical variable may take, in codebook order."""
+        """Every value a categorical variable may take, in codebook order: its categories,
+        then the missing statuses it allows."""
         var = self.variable(name)
         if name == "framing_pfc":
-            return [f.code for f in self.pfc_frames] + list(MISSING)
-        if var.kind == "descriptive":
-            return var.codes
-        return var.codes + list(MISSING)
+            return [f.code for f in self.pfc_frames] + self.role("framing").allowed_missing
+        if var.derived_from is not None:
+            return var.codes + self.variable(var.derived_from).allowed_missing
+        return var.codes + var.allowed_missing
 
     @cached_property
     def categorical(self) -> list[Variable]:
         """Variables of the cases table whose values come from a closed list."""
-        return [v for v in self.variables if v.level in ("nominal", "ordinal")]
+        return [v for v in self.variables if v.is_categorical]
+
+    @cached_property
+    def ordinal(self) -> list[Variable]:
+        """The coded ordinal variables: each has a companion column for its missing status."""
+        return [v for v in self.coded if v.level == "ordinal"]
 
     @cached_property
     def attribution_codes(self) -> list[str]:
         return [a.code for a in self.attributions]
 
-    def relation_target(self, code: str) -> str:
-        """Whether a relation type points at a case or at the centre."""
-        return next(r.target for r in self.relation_types if r.code == code)
-
     def pfc_of(self, framing: str) -> str:
         """Crosswalk a framing code to its Policy Frames Codebook dimension."""
         if framing in MISSING:
             return framing
-        return next(c.pfc for c in self.variable("framing").categories if c.code == framing)
-
-
-def read_codebook(path: Path) -> Codebook:
-    """Read and check a codebook YAML file (raises YamlError or ValidationError)."""
-    from .yamlsafe import load_file
-
-    return Codebook.model_validate(load_file(path))
+        return next(c.pfc for c in self.role("framing").categories if c.code == framing and c.pfc)

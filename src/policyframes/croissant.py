@@ -71,6 +71,8 @@ MEDIA_TYPES = {
 def data_type(field: pa.Field) -> tuple[str, bool]:
     """The Croissant data type of an Arrow field, and whether it holds a list of them."""
     t = field.type
+    if pa.types.is_dictionary(t):
+        return data_type(pa.field(field.name, t.value_type))
     if pa.types.is_list(t) or pa.types.is_large_list(t):
         return data_type(pa.field(field.name, t.value_type))[0], True
     if pa.types.is_string(t) or pa.types.is_large_string(t):

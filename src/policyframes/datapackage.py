@@ -7,6 +7,7 @@ categories the codebook allows.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -27,6 +28,8 @@ def licence_url(spdx: str) -> str:
 def field_type(field: pa.Field) -> str:
     """The Table Schema type of an Arrow field (list columns are JSON arrays in CSV)."""
     t = field.type
+    if pa.types.is_dictionary(t):
+        return field_type(pa.field(field.name, t.value_type))
     if pa.types.is_string(t) or pa.types.is_large_string(t):
         return "string"
     if pa.types.is_integer(t):
@@ -40,13 +43,14 @@ def field_type(field: pa.Field) -> str:
     raise TypeError(f"no Table Schema type for {field.name}: {t}")
 
 
-def categories(codebook: Codebook, table: str, column: str) -> list[Any] | None:
-    """The closed list of values a column takes, where the codebook gives one."""
+def categories(codebook: Codebook, table: str, field: pa.Field) -> list[Any] | None:
+    """The closed list of values a column takes, where the codebook gives one (for the
+    cases table, the categories its Arrow field records)."""
     if table == "cases":
-        names = {v.name for v in codebook.categorical}
-        return codebook.allowed(column) if column in names else None
+        found = (field.metadata or {}).get(b"categories")
+        return json.loads(found) if found is not None else None
     shared = {"attribution": codebook.attribution_codes, "confidence": [c.level for c in codebook.confidence]}
-    return shared.get(column)
+    return shared.get(field.name)
 
 
 def table_schema(codebook: Codebook, table: str, schema: pa.Schema) -> dict[str, Any]:
@@ -60,7 +64,7 @@ def table_schema(codebook: Codebook, table: str, schema: pa.Schema) -> dict[str,
         if entry["type"] == "array":
             description += " In the CSV file: a JSON array of strings."
         entry["description"] = description.strip()
-        enum = categories(codebook, table, field.name)
+        enum = categories(codebook, table, field)
         if enum is not None:
             entry["constraints"] = {"enum": enum}
         fields.append(entry)

@@ -11,7 +11,8 @@ import pandas as pd
 import yaml
 
 from . import layout
-from .codebook import MISSING, Codebook
+from .codebook import STATUS_SUFFIX, Codebook
+from .export import HF_DIR, categories
 from .meta import DatasetMeta
 from .models import case_model
 
@@ -42,9 +43,14 @@ def json_schema(codebook: Codebook) -> str:
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
+def _text(value: str) -> str:
+    return " ".join(value.split())
+
+
 def codebook_markdown(codebook: Codebook) -> str:
     """The codebook rendered for reading."""
     cb = codebook
+    refs = {r.key: r.text for r in cb.references}
     out = [
         f"# {cb.title}",
         "",
@@ -52,15 +58,16 @@ def codebook_markdown(codebook: Codebook) -> str:
         "",
         f"Codebook version **{cb.codebook_version}**.",
         "",
-        " ".join(cb.description.split()),
+        _text(cb.description),
         "",
         "## General rules",
         "",
-        *[f"- **{r.id}**: {' '.join(r.rule.split())}" for r in cb.general_rules],
+        *[f"- **{r.id}**: {_text(r.rule)}" for r in cb.general_rules],
         "",
-        "## Missing codes",
+        "## Missing statuses",
         "",
-        "Every coded dimension also takes these two codes; they are distinct and never interchangeable.",
+        "A coded variable may take only the missing statuses its entry allows, and says when each applies. "
+        "They are data about the sources, not categories: they are never compared or ranked as values.",
         "",
         table(["Code", "Label", "Definition", "Decision rule"], [[f"`{m.code}`", m.label, m.definition, m.decision_rule] for m in cb.missing_codes]),
         "",
@@ -74,40 +81,66 @@ def codebook_markdown(codebook: Codebook) -> str:
         "",
         "## Quote normalisation",
         "",
-        " ".join(cb.quote_normalisation.split()),
+        _text(cb.quote_normalisation),
         "",
         "## Variables",
         "",
-        table(["Variable", "Label", "Kind", "Level"], [[f"[`{v.name}`](#{v.name})", v.label, v.kind, v.level] for v in cb.variables]),
+        table(["Variable", "Label", "Kind", "Level", "Roles"],
+              [[f"[`{v.name}`](#{v.name})", v.label, v.kind, v.level, ", ".join(v.roles)] for v in cb.variables]),
+        "",
+        "Roles are what the package relies on a variable for; each is held by exactly one variable:",
+        "",
+        table(["Role", "Level", "Used for"], [[f"`{r.code}`", r.level, r.description] for r in cb.roles]),
         "",
     ]
     for var in cb.variables:
-        out += [f"### {var.name}", "", f"**{var.label}** ({var.kind}, {var.level}). {' '.join(var.description.split())}", ""]
+        kind = f"{var.kind}, {var.level}" + (f", {var.type}" if var.type != "string" else "") + (", may be empty" if var.nullable else "")
+        out += [f"### {var.name}", "", f"**{var.label}** ({kind}). {_text(var.description)}", ""]
+        if var.theory:
+            out += [f"*Theory.* {_text(var.theory)}", ""]
+        if var.references:
+            out += ["*References.*", "", *[f"- {refs[k]}" for k in var.references], ""]
         if var.applies_when:
-            out += [f"Applies when: {' '.join(var.applies_when.split())}", ""]
+            out += [f"*Applies when:* {_text(var.applies_when)}", ""]
         if var.derived_from:
             out += [f"Derived from `{var.derived_from}`.", ""]
-        for i, cat in enumerate(var.categories, 1):
+        if var.categories_from:
+            out += [f"Takes the categories of [`{var.categories_from}`](#{var.categories_from})"
+                    + (", and:" if var.extra_categories else "."), ""]
+        shown = var.extra_categories if var.categories_from else var.categories
+        offset = len(var.categories) - len(shown)
+        for i, cat in enumerate(shown, offset):
             rank = f"{i}. " if var.level == "ordinal" else ""
-            out += [f"#### `{cat.code}`: {rank}{cat.label.split(' ', 1)[-1] if rank else cat.label}", "", f"- Definition: {' '.join(cat.definition.split())}"]
+            out += [f"#### `{cat.code}`: {rank}{cat.label.split(' ', 1)[-1] if rank else cat.label}", "", f"- Definition: {_text(cat.definition)}"]
             if cat.decision_rule:
-                out.append(f"- Decision rule: {' '.join(cat.decision_rule.split())}")
+                out.append(f"- Decision rule: {_text(cat.decision_rule)}")
+            if cat.boundary:
+                out.append(f"- Boundary: {_text(cat.boundary)}")
             if cat.pfc:
-                out.append(f"- Policy Frames Codebook: `{cat.pfc}`")
+                out.append(f"- Policy Frames Codebook: `{cat.pfc}`. {_text(cat.pfc_rationale or '')}".rstrip())
+            if cat.specify:
+                out.append("- The coder says what it is in `other_specification`.")
+            if cat.no_evidence:
+                out.append("- Needs no evidence.")
             if cat.example:
-                out.append(f"- Example ({cat.example.source}): \"{' '.join(cat.example.quote.split())}\"")
+                out.append(f"- Example ({cat.example.kind}): \"{_text(cat.example.text)}\"")
             out.append("")
-        if var.kind in ("coded",) or (var.kind == "derived" and var.level in ("nominal", "ordinal")):
-            out += [f"Also takes the missing codes {', '.join(f'`{m}`' for m in MISSING)}.", ""]
+        if var.missing:
+            out += ["Missing statuses:", "", *[f"- `{m}`: {_text(var.missing[m])}" for m in var.allowed_missing], ""]
+        if var in cb.ordinal:
+            out += [f"In the published tables `{var.name}` holds the levels only, as an ordered categorical; where it is "
+                    f"missing it is empty and the status is in `{var.name}{STATUS_SUFFIX}` (Stata: extended missing values "
+                    ".a, .b, .c).", ""]
+    framing = cb.role("framing")
     out += [
         "## Crosswalk to the Policy Frames Codebook",
         "",
-        "Each `framing` category maps to one of the 15 generic frame dimensions of the Policy Frames Codebook "
+        f"Each `{framing.name}` category maps to one of the 15 generic frame dimensions of the Policy Frames Codebook "
         "(Boydstun, Card, Gross, Resnik and Smith 2014), numbered as in the Media Frames Corpus; the mapped "
-        "dimension is exported as `framing_pfc`.",
+        "dimension is exported as `framing_pfc`. Each mapping's reason is given with its category above.",
         "",
-        table(["PFC", "Dimension", "framing categories"],
-              [[f.number, f"{f.label} (`{f.code}`)", ", ".join(f"`{c.code}`" for c in cb.variable("framing").categories if c.pfc == f.code)]
+        table(["PFC", "Dimension", f"{framing.name} categories"],
+              [[f.number, f"{f.label} (`{f.code}`)", ", ".join(f"`{c.code}`" for c in framing.categories if c.pfc == f.code)]
                for f in cb.pfc_frames]),
         "",
         "## Relation types",
@@ -124,6 +157,10 @@ def codebook_markdown(codebook: Codebook) -> str:
         "",
         table(["Code", "Label", "Definition"], [[f"`{e.code}`", e.label, e.definition] for e in cb.event_types]),
         "",
+        "## References",
+        "",
+        *[f"- {r.text}" for r in cb.references],
+        "",
         "## Other tables",
         "",
     ]
@@ -135,28 +172,34 @@ def codebook_markdown(codebook: Codebook) -> str:
 
 
 def hf_features(codebook: Codebook, table_name: str) -> list[dict[str, Any]]:
-    """Hugging Face features of a table, with ClassLabel names from the codebook."""
+    """Hugging Face features of a table, with ClassLabel names from the codebook (an
+    ordinal variable's levels only: a missing value is null, its status in the
+    companion column)."""
     if table_name != "cases":
         dtypes = {"date": "date32"}
         return [{"name": c.name, "list": "string"} if c.type == "list_string" else {"name": c.name, "dtype": dtypes.get(c.type, c.type)}
                 for c in codebook.tables[table_name].columns]
     features: list[dict[str, Any]] = []
     for var in codebook.variables:
-        if var.name == "sources":
+        if var.type == "list_string":
             features.append({"name": var.name, "list": "string"})
-        elif var.level in ("nominal", "ordinal"):
-            names = {str(i): code for i, code in enumerate(codebook.allowed(var.name))}
+        elif var.is_categorical:
+            names = {str(i): code for i, code in enumerate(categories(codebook, var))}
             features.append({"name": var.name, "dtype": {"class_label": {"names": names}}})
-        elif var.level == "date" and var.kind == "derived":
+            if var in codebook.ordinal:
+                status = {str(i): code for i, code in enumerate(var.allowed_missing)}
+                features.append({"name": var.name + STATUS_SUFFIX, "dtype": {"class_label": {"names": status}}})
+        elif var.type == "date":
             features.append({"name": var.name, "dtype": "date32"})
         else:
             features.append({"name": var.name, "dtype": "string"})
     return features
 
 
-def hf_card(codebook: Codebook, meta: DatasetMeta, tables: list[str], datacard: str, licences: list[str]) -> str:
+def hf_card(codebook: Codebook, meta: DatasetMeta, tables: list[str], categorical: set[str], datacard: str, licences: list[str]) -> str:
     """The dataset card (build/README.md) with the YAML header that `datasets` reads.
 
+    `categorical` are the tables read from their class-label copies in build/hf/;
     `licences` are those of source texts redistributed in full, besides the dataset's own.
     """
     header = {
@@ -165,7 +208,8 @@ def hf_card(codebook: Codebook, meta: DatasetMeta, tables: list[str], datacard: 
         "language": LANGUAGES,
         "tags": list(meta.keywords),
         "size_categories": ["n<1K"],
-        "configs": [{"config_name": t, "data_files": [{"split": "train", "path": f"{t}.parquet"}], **({"default": True} if t == "cases" else {})} for t in tables],
+        "configs": [{"config_name": t, "data_files": [{"split": "train", "path": f"{HF_DIR}/{t}.parquet" if t in categorical else f"{t}.parquet"}],
+                     **({"default": True} if t == "cases" else {})} for t in tables],
         "dataset_info": [{"config_name": t, "features": hf_features(codebook, t)} for t in tables],
     }
     front = yaml.safe_dump(header, sort_keys=False, allow_unicode=True, width=1000)
@@ -193,7 +237,7 @@ MAX_ROWS = 100  # generated tables of the data list their first rows only, and s
 
 def listing(header: list[str], df: pd.DataFrame, row: Callable[[Any], list[Any]], what: str, table_name: str) -> str:
     """A table with one row per row of df (its first MAX_ROWS rows, and a sentence saying so)."""
-    out = table(header, [row(r) for r in df.head(MAX_ROWS).itertuples()])
+    out = table(header, [row(r) for r in df.head(MAX_ROWS).to_dict("records")])
     if len(df) > MAX_ROWS:
         out += f"\n\nThe first {MAX_ROWS:,} of {len(df):,} {what} are listed; `build/{table_name}.parquet` has them all."
     return out
@@ -203,6 +247,7 @@ def datacard_blocks(codebook: Codebook, meta: DatasetMeta, tables: dict[str, pd.
     """The generated blocks of DATACARD.md."""
     cases = tables["cases"]
     coded = [v.name for v in codebook.coded]
+    role = {r.code: codebook.role(r.code).name for r in codebook.roles}
     blocks = {
         "release": f"Version **{meta.version}** (codebook {codebook.codebook_version}), released {meta.date_released}.",
         "dimensions": table(
@@ -210,24 +255,27 @@ def datacard_blocks(codebook: Codebook, meta: DatasetMeta, tables: dict[str, pd.
             [[f"`{v.name}`", v.level, ", ".join(f"`{c}`" for c in codebook.allowed(v.name))] for v in codebook.coded],
         ),
         "cases": listing(
-            ["case_id", "Name", "Locality", "Type", "Start"], cases,
-            lambda r: [f"`{r.case_id}`", r.name_en, r.locality, r.policy_type, r.start_date], "cases", "cases",
+            ["case_id", "Name", "Locality", "Type", "Unit", "Part of", "Start"], cases,
+            lambda r: [f"`{r['case_id']}`", r[role["title"]], r[role["locality"]], r[role["policy_type"]], r[role["unit_type"]],
+                       f"`{r[role['parent']]}`" if isinstance(r[role["parent"]], str) else "", r[role["start_date"]]], "cases", "cases",
         ),
-        "matrix": listing(["case_id", *coded], cases, lambda r: [r.case_id, *[getattr(r, d) for d in coded]], "cases", "cases"),
+        "matrix": listing(["case_id", *coded], cases, lambda r: [r["case_id"], *[r[d] for d in coded]], "cases", "cases"),
         "sources": listing(
             ["source_id", "Author", "Title", "Venue", "Date", "Licence", "Full text in dataset"], tables["sources"],
-            lambda r: [f"`{r.source_id}`", ", ".join(r.authors), r.title, r.venue, r.date, r.licence, "yes" if r.full_text_included else "no (quotes only)"],
+            lambda r: [f"`{r['source_id']}`", ", ".join(r["authors"]), r["title"], r["venue"], r["date"], r["licence"],
+                       "yes" if r["full_text_included"] else "no (quotes only)"],
             "sources", "sources",
         ),
         "counts": table(["Table", "Rows", "Description"], [[f"`{n}`", len(df), codebook.tables[n].description] for n, df in tables.items()]),
         "relations": listing(
-            ["From", "Relation", "To", "Date"], tables["relations"],
-            lambda r: [f"`{r.from_case}`", r.type, f"`{r.to_case}`" if isinstance(r.to_case, str) else "the centre", r.date if isinstance(r.date, str) else ""],
+            ["From", "Relation", "To", "Date", "Confidence"], tables["relations"],
+            lambda r: [f"`{r['from_case']}`", r["type"], f"`{r['to_case']}`" if isinstance(r["to_case"], str) else "the centre",
+                       r["date"] if isinstance(r["date"], str) else "", r["confidence"]],
             "relations", "relations",
         ),
         "timeline": listing(
             ["Date", "Case", "Event", "What happened"], tables["timeline"].sort_values(["date_earliest", "case_id", "type"]),
-            lambda r: [r.date, f"`{r.case_id}`", r.type, r.description], "events", "timeline",
+            lambda r: [r["date"], f"`{r['case_id']}`", r["type"], r["description"]], "events", "timeline",
         ),
     }
     for name, make in (extra or {}).items():

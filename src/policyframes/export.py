@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .codebook import Codebook, Variable
+from .codebook import STATUS_SUFFIX, Codebook, Variable
 from .meta import DatasetMeta
 from .tables import PROVENANCE, Tables
 
@@ -24,27 +24,46 @@ _TYPES = {
 }
 
 
-def _case_type(var: Variable) -> pa.DataType:
-    if var.name == "sources":
-        return pa.list_(pa.string())
-    if var.level == "date" and var.kind == "derived":
-        return pa.date32()
-    return pa.string()
+def categories(codebook: Codebook, var: Variable) -> list[str]:
+    """The categories of a categorical column of the cases table, in codebook order: an
+    ordinal variable's levels only (its missing statuses go to its status column)."""
+    return var.codes if var in codebook.ordinal else codebook.allowed(var.name)
+
+
+def _dictionary(values: list[str], ordered: bool = False) -> pa.DataType:
+    return pa.dictionary(pa.int8() if len(values) < 128 else pa.int16(), pa.string(), ordered=ordered)
 
 
 def _metadata(**items: object) -> dict[bytes, bytes]:
     return {k.encode(): (v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)).encode() for k, v in items.items()}
 
 
+def case_fields(codebook: Codebook) -> list[pa.Field]:
+    """The columns of the cases table: one per variable, each ordinal one followed by
+    its status column. Categorical columns are dictionary-encoded over the codebook's
+    full category list, so that every reader gets every category, in order."""
+    fields = []
+    for var in codebook.variables:
+        info: dict[str, object] = {"label": var.label, "description": var.description, "level": var.level, "kind": var.kind}
+        if var.is_categorical:
+            info["categories"] = categories(codebook, var)
+            kind = _dictionary(categories(codebook, var), ordered=var.level == "ordinal")
+        else:
+            kind = _TYPES[var.type]
+        fields.append(pa.field(var.name, kind, metadata=_metadata(**info)))
+        if var in codebook.ordinal:
+            status = var.allowed_missing
+            fields.append(pa.field(var.name + STATUS_SUFFIX, _dictionary(status), metadata=_metadata(
+                label=f"{var.label}: missing status", level="nominal", kind="derived", categories=status,
+                description=f"Why {var.name} is missing (one of {', '.join(status)}); empty where it has a level.",
+            )))
+    return fields
+
+
 def arrow_schema(codebook: Codebook, meta: DatasetMeta, table: str) -> pa.Schema:
     """The Arrow schema of a table, with descriptions from the codebook."""
     if table == "cases":
-        fields = []
-        for var in codebook.variables:
-            info = {"label": var.label, "description": var.description, "level": var.level, "kind": var.kind}
-            if var.level in ("nominal", "ordinal"):
-                info["categories"] = codebook.allowed(var.name)
-            fields.append(pa.field(var.name, _case_type(var), metadata=_metadata(**info)))
+        fields = case_fields(codebook)
     else:
         fields = [pa.field(c.name, _TYPES[c.type], metadata=_metadata(description=c.description))
                   for c in codebook.tables[table].columns]
@@ -58,18 +77,55 @@ def arrow_schema(codebook: Codebook, meta: DatasetMeta, table: str) -> pa.Schema
     return pa.schema(fields, metadata=_metadata(policyframes=info))
 
 
+def _column(values: pd.Series, field: pa.Field) -> pa.Array:
+    """One column as Arrow; a dictionary column indexes its fixed category list (values
+    outside it, such as an ordinal variable's missing statuses, become null)."""
+    if not pa.types.is_dictionary(field.type):
+        return pa.array(values, type=field.type, from_pandas=True)
+    dictionary = json.loads(field.metadata[b"categories"])
+    position = {code: i for i, code in enumerate(dictionary)}
+    indices = pa.array([position.get(v) for v in values.tolist()], type=field.type.index_type)
+    return pa.DictionaryArray.from_arrays(indices, pa.array(dictionary, pa.string()), ordered=field.type.ordered)
+
+
 def to_arrow(df: pd.DataFrame, schema: pa.Schema) -> pa.Table:
-    """Convert a table (provenance columns dropped) to Arrow with the given schema."""
+    """Convert a table (provenance columns dropped) to Arrow with the given schema; a
+    status column takes its values from its ordinal variable's column."""
     data = df.drop(columns=list(PROVENANCE))
-    arrays = [pa.array(data[f.name], type=f.type, from_pandas=True) for f in schema]
+    arrays = []
+    for f in schema:
+        source = f.name.removesuffix(STATUS_SUFFIX) if f.name not in data.columns else f.name
+        arrays.append(_column(data[source], f))
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
+HF_DIR = "hf"  # the tables with categorical columns, as the Hugging Face datasets library reads them
+
+
+def has_categories(schema: pa.Schema) -> bool:
+    return any(pa.types.is_dictionary(f.type) for f in schema)
+
+
+def class_labels(table: pa.Table) -> pa.Table:
+    """The table with each categorical column as its category numbers, which are the
+    ClassLabel values of the Hugging Face features (the library cannot cast
+    dictionary-encoded text to them)."""
+    for i, field in enumerate(table.schema):
+        if pa.types.is_dictionary(field.type):
+            indices = table.column(i).combine_chunks().indices.cast(pa.int64())
+            table = table.set_column(i, field.with_type(pa.int64()), indices)
+    return table
+
+
 def write_parquet(tables: Tables, codebook: Codebook, meta: DatasetMeta, folder: Path) -> dict[str, pa.Table]:
-    """Write every table as <folder>/<table>.parquet; return the Arrow tables."""
+    """Write every table as <folder>/<table>.parquet, and each table with categorical
+    columns also as <folder>/hf/<table>.parquet; return the Arrow tables."""
     written = {}
     for name, df in tables.as_dict().items():
         table = to_arrow(df, arrow_schema(codebook, meta, name))
         pq.write_table(table, folder / f"{name}.parquet", compression="zstd")
+        if has_categories(table.schema):
+            (folder / HF_DIR).mkdir(exist_ok=True)
+            pq.write_table(class_labels(table), folder / HF_DIR / f"{name}.parquet", compression="zstd")
         written[name] = table
     return written

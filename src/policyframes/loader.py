@@ -57,35 +57,21 @@ def load(table: str = "cases", path: str | Path | None = None) -> pd.DataFrame:
     The file is checked against build/SHA256SUMS first: a modified dataset raises
     IntegrityError instead of returning wrong data.
 
-    Nominal columns keep the missing codes (not_reported, not_applicable) as categories.
-    The ordinal mobilisation_level is an ordered categorical over its levels only, so
-    that comparisons such as `df.mobilisation_level >= "campaign_mobilisation"` mean
-    what they say; its missing codes become NaN (the code itself is in the Parquet
-    file and the codings table).
+    Categorical columns are stored as categoricals over the codebook's full category
+    list, so `pd.read_parquet` gives the same types. Nominal columns keep the missing
+    statuses (not_reported, not_applicable, coded_in_components) as categories. An
+    ordinal variable such as mobilisation_level is an ordered categorical over its
+    levels only, so that `df.mobilisation_level >= "open"` means what it says; where it
+    is missing, it is NaN and its status is in the companion column
+    `mobilisation_level_status`.
     """
     folder = data_dir(path)
     names = table_names(folder)
     if table not in names:
         raise ValueError(f"unknown table {table!r}; choose one of {', '.join(names)}")
-    import pandas as pd
     import pyarrow.parquet as pq
 
-    data = pq.read_table(_verified(folder, f"{table}.parquet"))
-    df = data.to_pandas()
-    if table == "cases":
-        # Each categorical column carries its level and categories (codebook order) in
-        # the Parquet schema; the codebook itself is read as plain JSON, to stay quick.
-        missing = [m["code"] for m in json.loads(_verified(folder, "codebook.json").read_text(encoding="utf-8"))["missing_codes"]]
-        for field in data.schema:
-            if field.metadata is None or b"categories" not in field.metadata:
-                continue
-            categories = json.loads(field.metadata[b"categories"])
-            if field.metadata[b"level"] == b"ordinal":
-                levels = [c for c in categories if c not in missing]
-                df[field.name] = pd.Categorical(df[field.name].where(df[field.name].isin(levels)), categories=levels, ordered=True)
-            else:
-                df[field.name] = pd.Categorical(df[field.name], categories=categories)
-    return df
+    return pq.read_table(_verified(folder, f"{table}.parquet")).to_pandas()
 
 
 def to_hf(path: str | Path | None = None, cache_dir: str | Path | None = None) -> Any:
@@ -102,7 +88,7 @@ def to_hf(path: str | Path | None = None, cache_dir: str | Path | None = None) -
 
     folder = data_dir(path)
     names = table_names(folder)
-    verify(folder, ["README.md", *(f"{t}.parquet" for t in names)])
+    verify(folder, ["README.md", *(f"{t}.parquet" for t in names), *(f"hf/{t}.parquet" for t in names if (folder / "hf" / f"{t}.parquet").exists())])
     cache = str(cache_dir) if cache_dir is not None else tempfile.mkdtemp(prefix="policyframes-hf-")
     return datasets.DatasetDict(
         {t: datasets.load_dataset(str(folder), t, split="train", cache_dir=cache) for t in names}

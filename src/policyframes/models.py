@@ -11,9 +11,9 @@ import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
-from .codebook import MISSING, Codebook
+from .codebook import MISSING, Codebook, Variable
 from .problems import LocatedError
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -93,13 +93,32 @@ def _check_date(cls: Any, value: str | None) -> str | None:
     return value
 
 
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("is empty or only whitespace: write the text, or remove the field where it is optional")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_not_blank)]
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def _check_quote(cls: Any, value: str) -> str:
+    bad = _CONTROL.search(value)
+    if bad:
+        name = "a tab" if bad.group() == "\t" else f"the control character U+{ord(bad.group()):04X}"
+        raise ValueError(f"the quote contains {name} at character {bad.start()}: quotes hold the source's text only")
+    return value
+
+
 def _build_models(codebook: Codebook) -> dict[str, type[BaseModel]]:
     evidence = create_model(
         "Evidence",
         __base__=Record,
-        __validators__={"check_offset": field_validator("start", "end")(_check_offset)},
+        __validators__={"check_offset": field_validator("start", "end")(_check_offset),
+                        "check_quote": field_validator("quote")(_check_quote)},
         source=(str, Field(description="Identifier of the source (annotations/sources/sources.yaml).")),
-        quote=(str, Field(min_length=1, description="Verbatim quote from the source.")),
+        quote=(Text, Field(description="Verbatim quote from the source.")),
         start=(int, Field(ge=0, description="Offset of the quote's first character; written by `policyframes locate`.")),
         end=(int, Field(gt=0, description="Offset one past the quote's last character.")),
         attribution=(
@@ -108,11 +127,8 @@ def _build_models(codebook: Codebook) -> dict[str, type[BaseModel]]:
         ),
     )
     evidence_list = Annotated[list[evidence], Field(default_factory=list)]  # type: ignore[valid-type]
-
-    def needs_evidence(self: Any) -> Any:
-        if self.value not in MISSING and not self.evidence:
-            raise LocatedError(("evidence",), f"a value other than {' or '.join(MISSING)} needs at least one evidence quote")
-        return self
+    evidence_required = Annotated[list[evidence], Field(min_length=1)]  # type: ignore[valid-type]
+    confidence = (int, Field(ge=1, le=3, description="1 low, 2 medium, 3 high: how explicitly the evidence states it."))
 
     codes_fields: dict[str, Any] = {}
     other_codes_fields: dict[str, Any] = {}
@@ -120,101 +136,145 @@ def _build_models(codebook: Codebook) -> dict[str, type[BaseModel]]:
         values = _literal(codebook.allowed(var.name))
         common = {
             "value": (values, Field(description=var.description)),
-            "confidence": (int, Field(ge=1, le=3, description="1 low, 2 medium, 3 high.")),
-            "rationale": (str, Field(min_length=1, description="Why the evidence supports the value.")),
+            "other_specification": (Text | None, Field(default=None, description="The coder's words for a value of other.")),
+            "confidence": confidence,
+            "runner_up": (_literal([*var.codes, "none"]), Field(description="The second-best category, or none.")),
+            "rationale": (Text, Field(description="Why the evidence supports the value (and not the runner-up).")),
             "evidence": (evidence_list, Field(description="Verbatim quotes that support the value.")),
         }
-        validators = {"needs_evidence": model_validator(mode="after")(needs_evidence)}
+        validators = {"coding_rules": model_validator(mode="after")(_coding_rules(var))}
         adjudication = create_model(
             f"Adjudication_{var.name}",
             __base__=Record,
             value=(values, Field(description="The final value after adjudication.")),
+            other_specification=common["other_specification"],
             by=(str, Field(description="Coder id of the adjudicator.")),
-            rationale=(str, Field(min_length=1, description="Why this value was chosen.")),
+            rationale=(Text, Field(description="Why this value was chosen.")),
             evidence=(evidence_list, Field(description="Evidence, when the final value is not one a coder gave.")),
         )
         coding = create_model(
             f"Coding_{var.name}",
             __base__=Record,
             __validators__=validators,
-            value=common["value"],
             coder=(str, Field(description="Coder id (annotations/coders.yaml).")),
-            confidence=common["confidence"],
-            rationale=common["rationale"],
-            evidence=common["evidence"],
+            **common,
             adjudication=(adjudication | None, Field(default=None, description="Final decision where coders disagreed.")),
         )
         codes_fields[var.name] = (coding, Field(description=var.label))
         other = create_model(f"OtherCoding_{var.name}", __base__=Record, __validators__=validators, **common)
         other_codes_fields[var.name] = (other, Field(description=var.label))
     codes = create_model("Codes", __base__=Record, **codes_fields)
-    coding_file = create_model(
-        "CodingFile",
-        __base__=Record,
-        case_id=(str, Field(pattern=ID_PATTERN, description="The case coded; equals the file name.")),
-        coder=(str, Field(description="Coder id; equals the folder name.")),
-        codes=(create_model("OtherCodes", __base__=Record, **other_codes_fields), Field(description="The coded dimensions.")),
-    )
 
-    text_fact = create_model(
-        "TextFact",
-        __base__=Record,
-        __validators__={"needs_evidence": model_validator(mode="after")(needs_evidence)},
-        value=(str, Field(min_length=1)),
-        evidence=(evidence_list, Field()),
-    )
+    fact_fields: dict[str, Any] = {}
+    for var in codebook.facts:
+        checks = {"fact_rules": model_validator(mode="after")(_fact_rules)}
+        if var.level == "date":
+            checks["check_date"] = field_validator("value")(_check_date)
+        fact = create_model(
+            f"Fact_{var.name}",
+            __base__=Record,
+            __validators__=checks,
+            value=(Text, Field(description=var.description)),
+            confidence=(int | None, Field(default=None, ge=1, le=3, description="1 low, 2 medium, 3 high; omitted for not_reported.")),
+            evidence=(evidence_list, Field(description="Verbatim quotes that support the value.")),
+        )
+        fact_fields[var.name] = (fact, Field(description=var.label))
+    facts = create_model("Facts", __base__=Record, **fact_fields)
 
-    date_fact = create_model(
-        "DateFact",
-        __base__=text_fact,
-        __validators__={"check_date": field_validator("value")(_check_date)},
-    )
     event = create_model(
         "Event",
         __base__=Record,
         __validators__={"check_date": field_validator("date")(_check_date)},
         type=(_literal([e.code for e in codebook.event_types]), Field(description="Event type.")),
         date=(str, Field(description="YYYY-MM-DD, YYYY-MM, YYYY or YYYX.")),
-        description=(str, Field(min_length=1, description="One line on what happened.")),
-        evidence=(list[evidence], Field(min_length=1, description="Verbatim quotes that date the event.")),  # type: ignore[valid-type]
+        description=(Text, Field(description="One line on what happened.")),
+        confidence=confidence,
+        evidence=(evidence_required, Field(description="Verbatim quotes that date the event.")),
     )
+    relation_fields: dict[str, Any] = {
+        "type": (_literal([r.code for r in codebook.relation_types]), Field(description="Relation type.")),
+        "to_case": (str | None, Field(default=None, alias="to", description="The target case; omitted for relations to the centre.")),
+        "date": (str | None, Field(default=None, description="When the relation took effect, if the sources say.")),
+        "confidence": confidence,
+        "rationale": (Text, Field(description="Why the evidence supports the relation.")),
+        "evidence": (evidence_required, Field(description="Verbatim quotes that support the relation.")),
+    }
+    check_date = {"check_date": field_validator("date")(_check_date)}
     relation = create_model(
-        "Relation",
-        __base__=Record,
-        __validators__={"check_date": field_validator("date")(_check_date)},
-        from_case=(str, Field(alias="from", description="The case the relation starts from.")),
-        type=(_literal([r.code for r in codebook.relation_types]), Field(description="Relation type.")),
-        to_case=(str | None, Field(default=None, alias="to", description="The target case; omitted for relations to the centre.")),
-        date=(str | None, Field(default=None, description="When the relation took effect, if the sources say.")),
-        rationale=(str, Field(min_length=1, description="Why the evidence supports the relation.")),
-        evidence=(list[evidence], Field(min_length=1, description="Verbatim quotes that support the relation.")),  # type: ignore[valid-type]
+        "Relation", __base__=Record, __validators__=check_date,
+        from_case=(str, Field(alias="from", description="The case the relation starts from.")), **relation_fields,
     )
-    relations = create_model("RelationsFile", __base__=Record, relations=(list[relation], Field()))
+    relations = create_model("RelationsFile", __base__=Record, relations=(list[relation], Field()))  # type: ignore[valid-type]
+    coder_relation = create_model("CoderRelation", __base__=Record, __validators__=check_date, **relation_fields)
+    coding_file = create_model(
+        "CodingFile",
+        __base__=Record,
+        case_id=(str, Field(pattern=ID_PATTERN, description="The case coded; equals the file name.")),
+        coder=(str, Field(description="Coder id; equals the folder name.")),
+        codebook_version=(str, Field(description="Version of the codebook the coding was made under.")),
+        codebook_sha256=(str, Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of that codebook file.")),
+        codes=(create_model("OtherCodes", __base__=Record, **other_codes_fields), Field(description="The coded variables.")),
+        facts=(facts, Field(description="The facts of the case.")),
+        events=(list[event], Field(default_factory=list, description="Dated events of the case.")),  # type: ignore[valid-type]
+        relations=(list[coder_relation], Field(default_factory=list, description="Links from this case.")),  # type: ignore[valid-type]
+    )
 
-    fields: dict[str, Any] = {"case_id": (str, Field(pattern=ID_PATTERN, description=codebook.variable("case_id").description))}
+    fields: dict[str, Any] = {}
     for var in codebook.variables:
-        if var.name == "case_id" or var.kind in ("coded", "derived"):
+        if var.kind in ("coded", "derived", "fact"):
             continue
-        if var.kind == "fact":
-            fields[var.name] = (date_fact if var.level == "date" else text_fact, Field(description=var.description))
-        elif var.name == "sources":
-            fields[var.name] = (list[str], Field(min_length=1, description=var.description))
+        if var.type == "list_string":
+            kind: Any = list[Text]
+            spec = Field(min_length=1, description=var.description)
         elif var.categories:
-            fields[var.name] = (_literal(codebook.allowed(var.name)), Field(description=var.description))
-        elif var.name == "province":
-            fields[var.name] = (str | None, Field(description=var.description))
+            kind, spec = _literal(codebook.allowed(var.name)), Field(description=var.description)
+        elif var.level == "identifier":
+            kind, spec = str, Field(pattern=ID_PATTERN, description=var.description)
         else:
-            fields[var.name] = (str, Field(min_length=1, description=var.description))
-    fields["codes"] = (codes, Field(description="The coded dimensions."))
+            kind, spec = Text, Field(description=var.description)
+        fields[var.name] = (kind | None, spec) if var.nullable else (kind, spec)
+    fields["facts"] = (facts, Field(description="The evidence-backed facts of the case."))
+    fields["codes"] = (codes, Field(description="The coded variables."))
     fields["events"] = (list[event], Field(default_factory=list, description="Dated events of the case (its timeline)."))  # type: ignore[valid-type]
     case = create_model("Case", __base__=Record, **fields)
     return {"case": case, "relations": relations, "coding_file": coding_file}
 
 
+def _coding_rules(var: Variable) -> Any:
+    """The rules of one coding that concern its own fields."""
+    def check(self: Any) -> Any:
+        category = var.category(self.value)
+        if category is not None and not category.no_evidence and not self.evidence:
+            raise LocatedError(("evidence",), f"the category {self.value!r} needs at least one evidence quote "
+                               f"(only the missing statuses {', '.join(var.allowed_missing)} need none)")
+        if self.runner_up == self.value:
+            raise LocatedError(("runner_up",), f"the runner-up is the value itself: give the second-best category, or none")
+        specify = category is not None and category.specify
+        if specify and self.other_specification is None:
+            raise LocatedError(("other_specification",), f"the value {self.value!r} needs other_specification: say in a few words what it is")
+        if not specify and self.other_specification is not None:
+            raise LocatedError(("other_specification",), f"other_specification is only for a value of other, not {self.value!r}: remove it")
+        return self
+
+    return check
+
+
+def _fact_rules(self: Any) -> Any:
+    if self.value in MISSING:
+        if self.value != "not_reported":
+            raise LocatedError(("value",), f"a fact is not_reported when the sources do not give it, never {self.value}")
+        return self
+    if not self.evidence:
+        raise LocatedError(("evidence",), "a fact other than not_reported needs at least one evidence quote")
+    if self.confidence is None:
+        raise LocatedError(("confidence",), "a fact other than not_reported needs a confidence (1, 2 or 3)")
+    return self
+
+
 class Coder(Record):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
-    role: str
-    description: str
+    role: Text
+    description: Text
 
 
 class CodersFile(Record):
@@ -232,7 +292,7 @@ class CodersFile(Record):
 class Comparison(Record):
     id: str = Field(pattern=ID_PATTERN)
     cases: list[str] = Field(min_length=2, max_length=2)
-    summary: str = Field(min_length=1)
+    summary: Text
     dimensions: dict[str, "DimensionContrast"]
 
     @field_validator("cases")
@@ -244,8 +304,8 @@ class Comparison(Record):
 
 
 class DimensionContrast(Record):
-    contrast: Literal["same", "different"]
-    statement: str = Field(min_length=1)
+    contrast: Literal["same", "different", "not_comparable"]
+    statement: Text
 
 
 class ComparisonsFile(Record):

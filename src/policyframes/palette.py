@@ -17,7 +17,7 @@ DARK = "#111111"
 LIGHT = "#ffffff"
 _SEQUENTIAL_HUE = 0.61  # blue
 _GOLDEN = 0.381966  # turns hues between variables by the golden angle
-_MISSING_BACKGROUNDS = dict(zip(MISSING, ("#ffffff", "#e6e6e6")))
+_MISSING_BACKGROUNDS = dict(zip(MISSING, ("#ffffff", "#e6e6e6", "#f2f2f2"), strict=True))
 _MISSING_TEXT = "#4d4d4d"
 
 

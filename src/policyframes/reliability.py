@@ -178,28 +178,32 @@ class DimensionReliability:
     agreement: float | None
     alpha: float | None
     interval: tuple[float, float] | None
+    missing_agreement: float | None  # agreement on whether the value is missing at all
 
 
 def reliability(codebook: Codebook, codings: pd.DataFrame) -> list[DimensionReliability]:
-    """Agreement and alpha for every coded dimension, from the codings table.
+    """Agreement and alpha for every coded variable, from the codings table.
 
-    For the ordinal dimension, alpha is computed over its levels only: a missing code
-    (not_reported, not_applicable) has no place on the scale and counts as no value.
-    For nominal dimensions the missing codes are categories like any other.
+    Missing statuses (not_reported, not_applicable, coded_in_components) are missing
+    data, not categories: agreement and alpha are computed over the units where at
+    least two coders gave a category, nominal or ordinal by the variable's level.
+    Whether coders agree that a value is missing at all is reported beside them.
     """
     results = []
     for var in codebook.coded:
-        units = _units(codings, var.name, drop=MISSING if var.level == "ordinal" else ())
+        units = _units(codings, var.name, drop=MISSING)
         order = var.codes if var.level == "ordinal" else None
         pairable = [u for u in units if sum(v is not None for v in u) >= 2]
+        missingness = [[None if v is None else v in MISSING for v in u] for u in _units(codings, var.name)]
         results.append(DimensionReliability(
             dimension=var.name,
             level=var.level,
             units=len(pairable),
             coders=codings.loc[codings["dimension"] == var.name, "coder"].nunique(),
-            agreement=percent_agreement(_units(codings, var.name)),
+            agreement=percent_agreement(units),
             alpha=alpha(units, var.level, order),
             interval=bootstrap_interval(units, var.level, order),
+            missing_agreement=percent_agreement(missingness),
         ))
     return results
 
@@ -229,15 +233,19 @@ def _fmt(value: float | None) -> str:
     return "undefined" if value is None else f"{value:.3f}"
 
 
+def _percent(value: float | None) -> str:
+    return "undefined" if value is None else f"{100 * value:.1f}%"
+
+
 def report_rows(results: list[DimensionReliability]) -> list[list[str]]:
-    """Rows of the reliability table: dimension, level, units, coders, agreement, alpha, 95% interval."""
-    return [[r.dimension, r.level, str(r.units), str(r.coders),
-             "undefined" if r.agreement is None else f"{100 * r.agreement:.1f}%", _fmt(r.alpha),
+    """Rows of the reliability table: variable, level, units, coders, agreement on missingness,
+    agreement, alpha, 95% interval."""
+    return [[r.dimension, r.level, str(r.units), str(r.coders), _percent(r.missing_agreement), _percent(r.agreement), _fmt(r.alpha),
              "undefined" if r.interval is None else f"[{r.interval[0]:.3f}, {r.interval[1]:.3f}]"]
             for r in results]
 
 
-HEADER = ["Dimension", "Level", "Units", "Coders", "Agreement", "Krippendorff's alpha", "95% bootstrap interval"]
+HEADER = ["Variable", "Level", "Units coded by 2+", "Coders", "Agree on missing or not", "Agreement", "Krippendorff's alpha", "95% bootstrap interval"]
 
 
 def report(codebook: Codebook, codings: pd.DataFrame, cases: pd.DataFrame, max_rows: int | None = None) -> str:

@@ -32,7 +32,7 @@ from .textmatch import NormalisedText
 if TYPE_CHECKING:
     from .build import Validated
 
-FILTERS = ("policy_type", "locality")
+FILTER_ROLES = ("policy_type", "locality")  # the matrix can be filtered on the variables with these roles
 
 
 def e(value: Any) -> str:
@@ -101,7 +101,8 @@ class Site:
                 if case_id is not None:
                     self.case_relations[case_id].append(rel)
         self.swatches = {var.name: swatches(var, i) for i, var in enumerate(self.cb.coded)}
-        self.examples = self._locate_examples()
+        self.title = self.cb.role("title").name
+        self.filters = [self.cb.role(r).name for r in FILTER_ROLES]
 
     # -- lookups ---------------------------------------------------------------------
 
@@ -130,20 +131,6 @@ class Site:
         s = self.sources[source_id]
         return f"{', '.join(s['authors'])}, {s['date']}"
 
-    def _locate_examples(self) -> dict[tuple[str, str], tuple[str, Span]]:
-        """(variable, code) -> (source, span) of each category's example in its source."""
-        found: dict[tuple[str, str], tuple[str, Span]] = {}
-        index: dict[str, NormalisedText] = {}
-        for var in self.cb.variables:
-            for cat in var.categories:
-                if cat.example is None or cat.example.source not in self.v.ann.sources:
-                    continue
-                text = index.setdefault(cat.example.source, NormalisedText(self.v.ann.sources[cat.example.source].text))
-                spans = text.find_all(cat.example.quote)
-                if spans:
-                    found[var.name, cat.code] = (cat.example.source, spans[0])
-        return found
-
     def evidence(self, case_id: str, dim: str) -> list[dict[str, Any]]:
         """Evidence of the codes and facts of a case on one dimension."""
         return [r for r in self.case_evidence.of(case_id) if r["record_type"] in ("code", "fact") and r["dimension"] == dim]
@@ -154,7 +141,7 @@ class Site:
 
     def citations(self, source_id: str) -> dict[Span, list[tuple[str, str]]]:
         """Passage of the source -> what cites it, as (link from a source page, text): codes
-        and facts (grouped by case and dimension), then events, relations and the codebook."""
+        and facts (grouped by case and dimension), then events and relations."""
         out: dict[Span, list[tuple[str, str]]] = defaultdict(list)
         ev = self.case_evidence.df
         ev = ev[ev["source_id"] == source_id]
@@ -163,21 +150,17 @@ class Site:
         # codes in the order of each case and dimension's first quote in the whole table
         codes = codes.assign(_first=self._first_quote.loc[codes.index].to_numpy()).sort_values("_first", kind="stable")
         for case_id, dim, value, start, end in zip(*(codes[c].tolist() for c in ("case_id", "dimension", "value", "start", "end"))):
-            text = f"{self.case[case_id]['name_en']}: {self.cb.variable(dim).label} ({self.value_text(dim, value)})"
+            text = f"{self.case[case_id][self.title]}: {self.cb.variable(dim).label} ({self.value_text(dim, value)})"
             out[start, end].append((f"../cases/{case_id}.html#{dim}", text))
         cited = list(zip(*(records[c].tolist() for c in ("record_type", "record_id", "start", "end"))))
         for _, event_id, start, end in (r for r in cited if r[0] == "event"):
             event = self.event[event_id]
-            text = f"{self.case[event['case_id']]['name_en']}: {self.event_label(event['type'])}, {event['date']}"
+            text = f"{self.case[event['case_id']][self.title]}: {self.event_label(event['type'])}, {event['date']}"
             out[start, end].append((f"../cases/{event['case_id']}.html#timeline", text))
         for _, relation_id, start, end in (r for r in cited if r[0] == "relation"):
             rel = self.relation[relation_id]
-            text = f"{self.case[rel['from_case']]['name_en']}: {self.relation_text(rel)}"
+            text = f"{self.case[rel['from_case']][self.title]}: {self.relation_text(rel)}"
             out[start, end].append((f"../cases/{rel['from_case']}.html#relations", text))
-        for (var, code), (example_source, span) in self.examples.items():
-            if example_source == source_id:
-                text = f"Codebook example: {self.cb.variable(var).label}, {self.label(var, code)}"
-                out[span].append((f"../codebook.html#{var}--{code}", text))
         return out
 
     @cached_property
@@ -193,7 +176,7 @@ class Site:
     def relation_text(self, rel: dict[str, Any]) -> str:
         """A relation in words, e.g. "Part of: The Chongqing Model under Bo Xilai"."""
         label = next(t.label for t in self.cb.relation_types if t.code == rel["type"])
-        target = self.case[rel["to_case"]]["name_en"] if rel["to_case"] else "the central party-state"
+        target = self.case[rel["to_case"]][self.title] if rel["to_case"] else "the central party-state"
         return f"{label}: {target}" if rel["to_case"] else label
 
     def value_text(self, var: str, value: str) -> str:
@@ -234,6 +217,8 @@ class Site:
             parts.append(
                 f'<div class="coding"><{heading}>Coder {e(self.coder(coding["coder"]))}</{heading}><dl>'
                 f"<dt>Code</dt><dd>{self.badge(var.name, coding['value'], root)}</dd>"
+                f"{self.specified(coding)}"
+                f"<dt>Runner-up</dt><dd>{self.runner_up(var.name, coding['runner_up'], root)}</dd>"
                 f"<dt>Confidence</dt><dd>{e(self.confidence(coding['confidence']))}</dd>"
                 f"<dt>Rationale</dt><dd>{e(words(coding['rationale']))}</dd></dl>"
                 f"{self.quotes([evidence[i] for i in mine], root)}</div>"
@@ -248,6 +233,14 @@ class Site:
                 f"{self.badge(var.name, value, root)}</{heading}>{self.quotes(rows, root)}</div>"
             )
         return "".join(parts)
+
+    def specified(self, coding: dict[str, Any]) -> str:
+        """The coder's words for a value of other, where there are some."""
+        spec = coding.get("other_specification")
+        return f"<dt>Specified as</dt><dd>{e(words(spec))}</dd>" if spec else ""
+
+    def runner_up(self, var: str, code: str, root: str) -> str:
+        return "none" if code == "none" else self.badge(var, code, root)
 
     def page(self, title: str, body: str, root: str, here: str) -> str:
         nav = [("index.html", "Coding matrix"), ("index.html#comparisons", "Comparisons"), ("index.html#sources", "Sources"), ("codebook.html", "Codebook")]
@@ -277,7 +270,7 @@ class Site:
     def home(self) -> str:
         coded = self.cb.coded
         filters = []
-        for name in FILTERS:
+        for name in self.filters:
             var = self.cb.variable(name)
             present = {c[name] for c in self.cases}
             values = [c for c in self.cb.allowed(name) if c in present] if var.categories else sorted(present)
@@ -289,18 +282,19 @@ class Site:
         rows = []
         for case in self.cases:
             cid = case["case_id"]
-            data = "".join(f' data-{name}="{e(case[name])}"' for name in FILTERS)
+            data = "".join(f' data-{name}="{e(case[name])}"' for name in self.filters)
             cells = "".join(
                 f'<td class="c-{e(v.name)}--{e(case[v.name])}"><a href="cases/{e(cid)}.html#{e(v.name)}">{e(self.label(v.name, case[v.name]))}</a></td>'
                 for v in coded
             )
-            where = f"{case['locality']} \u00b7 {self.label('policy_type', case['policy_type'])}"
+            locality, policy_type = self.filters[1], self.filters[0]
+            where = f"{case[locality]} \u00b7 {self.label(policy_type, case[policy_type])}"
             rows.append(
-                f'<tr data-case="{e(cid)}"{data}><th scope="row"><a href="cases/{e(cid)}.html">{e(case["name_en"])}</a>'
+                f'<tr data-case="{e(cid)}"{data}><th scope="row"><a href="cases/{e(cid)}.html">{e(case[self.title])}</a>'
                 f'<span class="where">{e(where)}</span></th>{cells}</tr>'
             )
         comparisons = "".join(
-            f'<li><a href="comparisons/{e(c.id)}.html">{e(self.case[c.cases[0]]["name_en"])} vs. {e(self.case[c.cases[1]]["name_en"])}</a>'
+            f'<li><a href="comparisons/{e(c.id)}.html">{e(self.case[c.cases[0]][self.title])} vs. {e(self.case[c.cases[1]][self.title])}</a>'
             f"<p>{e(words(c.summary))}</p></li>"
             for c in self.v.ann.comparisons
         )
@@ -329,14 +323,17 @@ class Site:
         root = "../"
         cid = case["case_id"]
         described = []
+        shown_above = {self.cb.role(r).name for r in ("id", "title", "title_zh")}
         for var in self.cb.variables:
-            if var.kind != "descriptive" or var.name in ("case_id", "name_en", "name_zh"):
+            if var.kind != "descriptive" or var.name in shown_above:
                 continue
             value = case[var.name]
-            if var.name == "sources":
+            if "sources" in var.roles:
                 shown = ", ".join(f'<a href="{root}sources/{e(s)}.html">{e(self.sources[s]["title"])}</a>' for s in value)
             elif var.categories:
                 shown = self.badge(var.name, value, root)
+            elif "parent" in var.roles and value is not None:
+                shown = f'<a href="{root}cases/{e(value)}.html">{e(self.case[value][self.title])}</a>'
             else:
                 shown = e(value) if value is not None else "\u2014"
             described.append(f"<dt>{e(var.label)}</dt><dd>{shown}</dd>")
@@ -346,7 +343,7 @@ class Site:
             value = case[var.name]
             sections.append(
                 f'<section id="{e(var.name)}" tabindex="-1"><h2>{e(var.label)}</h2><p class="final">{e(self.value_text(var.name, value))}</p>'
-                f"{self.quotes(self.evidence(cid, var.name), root)}</section>"
+                f"{self.quotes([r for r in self.evidence(cid, var.name) if r['coder'] is None], root)}</section>"
             )
         for var in self.cb.coded:
             sections.append(
@@ -363,18 +360,19 @@ class Site:
         compared = ""
         if pairs:
             items = "".join(
-                f'<li><a href="{root}comparisons/{e(c.id)}.html">{e(self.case[c.cases[0]]["name_en"])} vs. {e(self.case[c.cases[1]]["name_en"])}</a></li>'
+                f'<li><a href="{root}comparisons/{e(c.id)}.html">{e(self.case[c.cases[0]][self.title])} vs. {e(self.case[c.cases[1]][self.title])}</a></li>'
                 for c in pairs
             )
             compared = f'<section id="comparisons"><h2>Compared with</h2><ul>{items}</ul></section>'
-        zh = f'<p class="zh" lang="zh">{e(case["name_zh"])}</p>' if case.get("name_zh") else ""
+        title_zh = self.cb.role("title_zh").name
+        zh = f'<p class="zh" lang="zh">{e(case[title_zh])}</p>' if case.get(title_zh) else ""
         body = (
-            f"<h1>{e(case['name_en'])}</h1>{zh}\n<dl class=\"facts\">{''.join(described)}</dl>\n"
+            f"<h1>{e(case[self.title])}</h1>{zh}\n<dl class=\"facts\">{''.join(described)}</dl>\n"
             f'<nav aria-label="Dimensions"><ul class="contents">{contents}</ul></nav>\n'
             + "\n".join(sections)
             + compared
         )
-        return self.page(case["name_en"], body, root, "")
+        return self.page(case[self.title], body, root, "")
 
     def events_of(self, case_id: str) -> list[dict[str, Any]]:
         return sorted(self.case_events.get(case_id, []), key=lambda ev: (ev["date_earliest"], ev["date_latest"], ev["type"]))
@@ -401,10 +399,10 @@ class Site:
             return []
         items = []
         for rel in relations:
-            source = self.case[rel["from_case"]]["name_en"]
+            source = self.case[rel["from_case"]][self.title]
             link = f'<a href="{root}cases/{e(rel["from_case"])}.html">{e(source)}</a>'
             if rel["to_case"]:
-                target = f'<a href="{root}cases/{e(rel["to_case"])}.html">{e(self.case[rel["to_case"]]["name_en"])}</a>'
+                target = f'<a href="{root}cases/{e(rel["to_case"])}.html">{e(self.case[rel["to_case"]][self.title])}</a>'
                 label = next(t.label for t in self.cb.relation_types if t.code == rel["type"]).lower()
                 sentence = f"{link} — {e(label)} → {target}"
             else:
@@ -421,16 +419,16 @@ class Site:
         for row in rows:
             var = self.cb.variable(row["dimension"])
             sides = "".join(
-                f'<div class="side"><h3><a href="{root}cases/{e(cid)}.html#{e(var.name)}">{e(self.case[cid]["name_en"])}</a></h3>'
+                f'<div class="side"><h3><a href="{root}cases/{e(cid)}.html#{e(var.name)}">{e(self.case[cid][self.title])}</a></h3>'
                 f'{self.coding_block(cid, var, root, "h4")}</div>'
                 for cid in (a, b)
             )
             sections.append(
                 f'<section id="{e(var.name)}" tabindex="-1"><h2>{e(var.label)}</h2>'
-                f'<p class="contrast {e(row["contrast"])}"><strong>{e(row["contrast"].capitalize())}.</strong> {e(words(row["statement"]))}</p>'
+                f'<p class="contrast {e(row["contrast"])}"><strong>{e(row["contrast"].replace("_", " ").capitalize())}.</strong> {e(words(row["statement"]))}</p>'
                 f'<div class="sides">{sides}</div></section>'
             )
-        title = f"{self.case[a]['name_en']} vs. {self.case[b]['name_en']}"
+        title = f"{self.case[a][self.title]} vs. {self.case[b][self.title]}"
         body = f"<h1>{e(title)}</h1>\n<p>{e(words(comparison.summary))}</p>\n" + "\n".join(sections)
         return self.page(title, body, root, "")
 
@@ -527,16 +525,15 @@ class Site:
             if cat.pfc:
                 pfc = next(f for f in self.cb.pfc_frames if f.code == cat.pfc)
                 details.append(f"<dt>Policy Frames Codebook</dt><dd>{pfc.number} {e(pfc.label)}</dd>")
+            if cat.boundary:
+                details.append(f"<dt>Boundary</dt><dd>{e(words(cat.boundary))}</dd>")
             if cat.example:
-                located = self.examples.get((var.name, cat.code))
-                quote = f"\u201c{e(words(cat.example.quote))}\u201d"
-                if located:
-                    quote = f'<a class="quote" href="sources/{e(located[0])}.html#{anchor(*located[1])}">{quote}</a>'
-                details.append(f"<dt>Example</dt><dd>{quote} ({e(self.cite_source(cat.example.source))})</dd>")
+                details.append(f"<dt>Example ({e(cat.example.kind)})</dt><dd>\u201c{e(words(cat.example.text))}\u201d</dd>")
             entries.append(self._category(var, cat.code, cat.label, details))
         if var.kind == "coded":
-            for missing in self.cb.missing_codes:
+            for missing in (m for m in self.cb.missing_codes if m.code in var.missing):
                 details = [f"<dt>Definition</dt><dd>{e(words(missing.definition))}</dd>",
+                           f"<dt>When for this variable</dt><dd>{e(words(var.missing[missing.code]))}</dd>",
                            f"<dt>Decision rule</dt><dd>{e(words(missing.decision_rule))}</dd>"]
                 entries.append(self._category(var, missing.code, missing.label, details))
         return head + "".join(entries) + "</section>"
@@ -544,7 +541,7 @@ class Site:
     def _category(self, var: Variable, code: str, label: str, details: list[str]) -> str:
         coded = [c for c in self.cases if c.get(var.name) == code]
         anchor_ = f"#{var.name}" if var.kind == "coded" else ""
-        cases = ", ".join(f'<a href="cases/{e(c["case_id"])}.html{e(anchor_)}">{e(c["name_en"])}</a>' for c in coded) or "none yet"
+        cases = ", ".join(f'<a href="cases/{e(c["case_id"])}.html{e(anchor_)}">{e(c[self.title])}</a>' for c in coded) or "none yet"
         swatch = f'<span class="swatch c-{e(var.name)}--{e(code)}" aria-hidden="true"></span>' if var.name in self.swatches else ""
         return (
             f'<article class="category" id="{e(var.name)}--{e(code)}" tabindex="-1"><h4>{swatch}{e(label)} <code>{e(code)}</code></h4>'

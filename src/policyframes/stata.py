@@ -1,10 +1,13 @@
 """Write the cases table as a Stata dataset (build/cases.dta).
 
 Every categorical variable of the codebook becomes a labelled numeric variable: the
-numbers follow the codebook order of `Codebook.allowed` (0 for the first category), and
-the value labels are the codes themselves, so the file reads back to the same values as
-the Parquet table. Variable labels are the codebook's labels; list columns hold a JSON
-array, as in the CSV files. Format 118 (Stata 14 and later) keeps the Chinese text.
+numbers follow the codebook order (0 for the first category) and every category carries
+its value label, used or not, so that Stata, R's haven and pyreadstat see the full list.
+An ordinal variable holds its levels only; its missing statuses are Stata's extended
+missing values (.a not_reported, .b not_applicable, .c coded_in_components, with those
+labels), which no comparison or model treats as a level. Variable labels are the
+codebook's labels; list columns hold a JSON array, as in the CSV files. Format 118
+(Stata 14 and later) keeps the Chinese text.
 """
 
 from __future__ import annotations
@@ -14,40 +17,56 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyreadstat
 
-from .codebook import Codebook
+from .codebook import MISSING, STATUS_SUFFIX, Codebook
 from .csvexport import lists_as_json
+from .export import categories
 from .meta import DatasetMeta
 
 NAME = "cases.dta"
-STR_MAX = 2045  # longest fixed-width string in bytes; longer text is stored as strL
 LABEL_MAX = 80
+EXTENDED = dict(zip(MISSING, "abc"))  # missing status -> Stata's extended missing value
 
 
-def stata_frame(table: pa.Table, codebook: Codebook) -> pd.DataFrame:
-    """The cases table with categorical columns in codebook order and dates as datetimes."""
+def stata_frame(table: pa.Table, codebook: Codebook) -> tuple[pd.DataFrame, dict[str, dict]]:
+    """The cases table with categorical columns as numbers in codebook order (ordinal
+    missing statuses as extended missing values), and the value labels of each."""
     df = lists_as_json(table).to_pandas()
+    labels: dict[str, dict] = {}
     for var in codebook.categorical:
-        df[var.name] = pd.Categorical(df[var.name], categories=codebook.allowed(var.name))
+        codes = categories(codebook, var)
+        number = {code: i for i, code in enumerate(codes)}
+        values = [None if pd.isna(v) else number[v] for v in df[var.name].astype(object)]
+        labels[var.name] = {i: code for i, code in enumerate(codes)}
+        if var in codebook.ordinal:
+            status = df.pop(var.name + STATUS_SUFFIX).astype(object)
+            values = [EXTENDED[s] if isinstance(s, str) else v for v, s in zip(values, status)]
+            labels[var.name].update({EXTENDED[m]: m for m in var.allowed_missing})
+        df[var.name] = pd.Series(values, dtype=object if var in codebook.ordinal else "Int16")
     for field in table.schema:
         if pa.types.is_date(field.type):
             df[field.name] = pd.to_datetime(df[field.name])
-    return df
+    return df, labels
 
 
 def write_stata(table: pa.Table, codebook: Codebook, meta: DatasetMeta, folder: Path) -> None:
     """Write <folder>/cases.dta; its time stamp is the release date, so the bytes are stable."""
-    df = stata_frame(table, codebook)
-    dates = {f.name: "td" for f in table.schema if pa.types.is_date(f.type)}
-    text = df.select_dtypes(include="string").columns
-    long = [c for c in text if df[c].dropna().map(lambda s: len(s.encode())).max() > STR_MAX]
-    df.to_stata(
-        folder / NAME,
-        write_index=False,
-        version=118,
-        convert_dates=dates,
-        convert_strl=long,
-        time_stamp=datetime.datetime.strptime(meta.date_released, "%Y-%m-%d"),
-        data_label=f"{meta.name} {meta.version}: cases"[:LABEL_MAX],
-        variable_labels={v.name: v.label[:LABEL_MAX] for v in codebook.variables},
+    df, labels = stata_frame(table, codebook)
+    path = folder / NAME
+    pyreadstat.write_dta(
+        df, path, version=14,
+        file_label=f"{meta.name} {meta.version}: cases"[:LABEL_MAX],
+        column_labels={v.name: v.label[:LABEL_MAX] for v in codebook.variables},
+        variable_value_labels=labels,
+        missing_user_values={v.name: [EXTENDED[m] for m in v.allowed_missing] for v in codebook.ordinal},
     )
+    _stamp(path, datetime.datetime.strptime(meta.date_released, "%Y-%m-%d"))
+
+
+def _stamp(path: Path, when: datetime.datetime) -> None:
+    """Set the file's time stamp (the writer puts the current time there)."""
+    data = path.read_bytes()
+    tag = b"<timestamp>\x11"
+    at = data.index(tag) + len(tag)
+    path.write_bytes(data[:at] + when.strftime("%d %b %Y %H:%M").encode("ascii") + data[at + 17:])

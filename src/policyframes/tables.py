@@ -10,7 +10,7 @@ rather than parsed files.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -39,9 +39,11 @@ class Tables:
     comparisons: pd.DataFrame
     relations: pd.DataFrame
     timeline: pd.DataFrame
+    facts: pd.DataFrame
+    built: dict[str, set[str]] = field(default_factory=dict)  # table -> the columns its rows were built with
 
     def as_dict(self) -> dict[str, pd.DataFrame]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "built"}
 
 
 class _Columns(defaultdict):
@@ -125,36 +127,30 @@ class Rows:
             )
 
     def case(self, file: str, case: Any) -> None:
-        """A case file: its row of cases, its codings (with their adjudications), events and evidence."""
+        """A case file: its row of cases, its facts, codings (with their adjudications),
+        events and evidence."""
         cb = self.cb
         row: dict[str, Any] = {}
         for var in cb.variables:
-            if var.kind == "fact":
-                fact = getattr(case, var.name)
-                row[var.name] = fact.value
-                self.evidence(file, (var.name,), fact.evidence, case.case_id, "fact", None, var.name, None, fact.value)
-            elif var.kind == "descriptive":
+            if var.kind == "descriptive":
                 row[var.name] = getattr(case, var.name)
-        row["start_date_precision"], row["start_date_earliest"], row["start_date_latest"] = _dates(row["start_date"])
+        self.facts(file, case.case_id, case.facts, None, row)
+        start = cb.role("start_date").name
+        row["start_date_precision"], row["start_date_earliest"], row["start_date_latest"] = _dates(row[start])
         for var in cb.coded:
             coding = getattr(case.codes, var.name)
             path = ("codes", var.name)
             row[var.name] = final_value(coding)
-            self.rows["codings"].add(
-                file, field_path(path), case_id=case.case_id, dimension=var.name, coder=coding.coder,
-                value=coding.value, confidence=coding.confidence, rationale=coding.rationale.strip(),
-                n_evidence=len(coding.evidence),
-            )
-            self.evidence(file, path, coding.evidence, case.case_id, "code", None, var.name, coding.coder, coding.value)
+            self.coding(file, path, case.case_id, var.name, coding.coder, coding)
             if coding.adjudication is not None:
                 adj = coding.adjudication
                 self.evidence(file, path + ("adjudication",), adj.evidence, case.case_id, "code", None, var.name, adj.by, adj.value)
-                # coder_values is filled in once every coder's file has been read
+                # coder_values is filled in when the tables are assembled, from every coder's values
                 self.rows["adjudications"].add(
                     file, field_path(path + ("adjudication",)), case_id=case.case_id, dimension=var.name,
                     value=adj.value, adjudicator=adj.by, rationale=adj.rationale.strip(), coder_values=None,
                 )
-        row["framing_pfc"] = cb.pfc_of(row["framing"])
+        row["framing_pfc"] = cb.pfc_of(row[cb.role("framing").name])
         self.rows["cases"].add(file, "", **row)
         for k, event in enumerate(case.events):
             path = ("events", k)
@@ -163,29 +159,43 @@ class Rows:
             self.rows["timeline"].add(
                 file, field_path(path), event_id=event_id, case_id=case.case_id, type=event.type,
                 date=event.date, date_precision=precision, date_earliest=first, date_latest=last,
-                description=event.description.strip(), n_evidence=len(event.evidence),
+                description=event.description.strip(), confidence=event.confidence, n_evidence=len(event.evidence),
             )
             self.evidence(file, path, event.evidence, case.case_id, "event", event_id, event.type, None, event.date)
+
+    def facts(self, file: str, case_id: str, facts: Any, coder: str | None, row: dict[str, Any] | None) -> None:
+        """The facts of a case (into `row` of the cases table, when given) and their evidence."""
+        for var in self.cb.facts:
+            fact = getattr(facts, var.name)
+            path = ("facts", var.name)
+            if row is not None:
+                row[var.name] = fact.value
+            self.rows["facts"].add(file, field_path(path), case_id=case_id, fact=var.name, coder=coder, value=fact.value,
+                                   confidence=fact.confidence, n_evidence=len(fact.evidence))
+            self.evidence(file, path, fact.evidence, case_id, "fact", None, var.name, coder, fact.value)
+
+    def coding(self, file: str, path: tuple, case_id: str, dimension: str, coder: str, coding: Any) -> None:
+        """One coder's coding of one variable of a case, and its evidence."""
+        self.rows["codings"].add(
+            file, field_path(path), case_id=case_id, dimension=dimension, coder=coder, value=coding.value,
+            other_specification=coding.other_specification, runner_up=coding.runner_up,
+            confidence=coding.confidence, rationale=coding.rationale.strip(), n_evidence=len(coding.evidence),
+        )
+        self.evidence(file, path, coding.evidence, case_id, "code", None, dimension, coder, coding.value)
 
     def other_coding(self, file: str, record: Any) -> None:
         """A further coder's coding of one case (annotations/codings/<coder>/...)."""
         for var in self.cb.coded:
-            coding = getattr(record.codes, var.name)
-            path = ("codes", var.name)
-            self.rows["codings"].add(
-                file, field_path(path), case_id=record.case_id, dimension=var.name,
-                coder=record.coder, value=coding.value, confidence=coding.confidence,
-                rationale=coding.rationale.strip(), n_evidence=len(coding.evidence),
-            )
-            self.evidence(file, path, coding.evidence, record.case_id, "code", None, var.name, record.coder, coding.value)
+            self.coding(file, ("codes", var.name), record.case_id, var.name, record.coder, getattr(record.codes, var.name))
+        self.facts(file, record.case_id, record.facts, record.coder, None)
 
     def relation(self, index: int, rel: Any) -> None:
         path = ("relations", index)
         relation_id = f"{rel.from_case}/{rel.type}/{rel.to_case or 'centre'}"
         self.rows["relations"].add(
             layout.RELATIONS, field_path(path), relation_id=relation_id, from_case=rel.from_case,
-            type=rel.type, to_case=rel.to_case, date=rel.date, rationale=rel.rationale.strip(),
-            n_evidence=len(rel.evidence),
+            type=rel.type, to_case=rel.to_case, date=rel.date, confidence=rel.confidence,
+            rationale=rel.rationale.strip(), n_evidence=len(rel.evidence),
         )
         self.evidence(layout.RELATIONS, path, rel.evidence, rel.from_case, "relation", relation_id, rel.type,
                       None, rel.to_case or "centre")
@@ -208,22 +218,14 @@ def _coder_values(adjudications: pd.DataFrame, codings: pd.DataFrame) -> list[st
     return ["; ".join(sorted(values[key])) for key in keys]
 
 
-def _check_columns(ann: Annotations, table: str, chunks: list[pa.Table]) -> None:
-    """A mismatch between the columns the codebook describes and those built is a
-    problem of the codebook."""
-    described = [c.name for c in ann.codebook.tables[table].columns]
-    built = {c for chunk in chunks for c in (chunk.schema.metadata or {}).get(b"built", b"").decode().split(",") if c}
-    unbuilt = [c for c in described if built and c not in built]
-    undescribed = sorted(built - set(described))
-    line = line_of(ann.codebook_data, ("tables", table, "columns"))
-    if unbuilt:
-        ann.problems.append(Problem(layout.CODEBOOK, line, f"tables.{table}.columns", f"no such column in the {table} table: {', '.join(unbuilt)}"))
-    if undescribed:
-        ann.problems.append(Problem(layout.CODEBOOK, line, f"tables.{table}.columns", f"columns of the {table} table not described: {', '.join(undescribed)}"))
+def built_columns(chunks: list[pa.Table]) -> set[str]:
+    """The columns that the rows of a table were built with (recorded in each chunk)."""
+    return {c for chunk in chunks for c in (chunk.schema.metadata or {}).get(b"built", b"").decode().split(",") if c}
 
 
 def assemble(ann: Annotations) -> Tables:
-    """The tables: the rows read from case and coding files, then those of the other files."""
+    """The tables: the rows read from case and coding files, then those of the other
+    files. A pure function of the records: it changes nothing in `ann`."""
     cb = ann.codebook
     rows = Rows(cb)
     for index, rel in enumerate(ann.relations):
@@ -237,7 +239,7 @@ def assemble(ann: Annotations) -> Tables:
             sha256=m.sha256, notes=m.notes.strip(),
         )
 
-    chunks: dict[str, list[pa.Table]] = {name: ann.rows.pop(name, []) for name in cb.tables}  # the rows move into the tables
+    chunks: dict[str, list[pa.Table]] = {name: list(ann.rows.get(name, [])) for name in cb.tables}
     empty = Rows(cb)
     columns = table_columns(cb)
     cases = frame(chunks["cases"] or [empty.rows["cases"].arrow(columns["cases"])])
@@ -258,10 +260,11 @@ def assemble(ann: Annotations) -> Tables:
     for name, table in rows.arrow().items():
         chunks[name].append(table)
     tables = {"cases": cases}
+    built = {}
     for name in cb.tables:
         if name != "cases":
-            _check_columns(ann, name, chunks[name])
+            built[name] = built_columns(chunks[name])
             tables[name] = frame(chunks.pop(name) or [empty.rows[name].arrow(columns[name])])  # chunks freed as framed
     adjudications = tables["adjudications"]
     adjudications["coder_values"] = _coder_values(adjudications, tables["codings"])
-    return Tables(**tables)
+    return Tables(**tables, built=built)
