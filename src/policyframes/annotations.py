@@ -21,7 +21,8 @@ from pydantic import BaseModel
 
 from . import layout
 from .codebook import MISSING, Codebook
-from .models import CodersFile, Comparison, ComparisonsFile, SourceMeta, SourcesFile, case_model, coding_file_model, relations_model
+from .models import (CodersFile, Comparison, ComparisonsFile, SourceMeta, SourcesFile, UnitMatch, UnitMatchesFile, case_model,
+                     coding_file_model, relations_model, units_model)
 from .problems import Problem, field_path
 from .records import line_of, validate
 from .tables import Rows
@@ -46,6 +47,7 @@ class CaseRecord:
     file: str
     case_id: str
     adjudicated: dict[str, bool] = field(default_factory=dict)  # dimension -> adjudication has its own evidence
+    single_coded: bool = False  # the case file says why it has one coding only
 
 
 @dataclass
@@ -66,6 +68,9 @@ class Annotations:
     relations: list[Any] = field(default_factory=list)
     relations_data: LDict | None = None
     sources_data: LDict | None = None
+    units: dict[str, Any] = field(default_factory=dict)  # a coder's units.yaml -> its record
+    unit_matches: list[UnitMatch] = field(default_factory=list)
+    unit_matches_data: LDict | None = None
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -209,7 +214,13 @@ def _misnamed_case_files(root: Path) -> list[str]:
 def coding_files(root: Path) -> list[str]:
     """Files of further coders, annotations/codings/<coder>/<case_id>.yaml, in name order."""
     folder = root / layout.CODINGS_DIR
-    return sorted(f"{layout.CODINGS_DIR}/{p.parent.name}/{p.name}" for p in folder.glob("*/*.yaml"))
+    return sorted(f"{layout.CODINGS_DIR}/{p.parent.name}/{p.name}" for p in folder.glob("*/*.yaml") if p.name != layout.UNITS)
+
+
+def units_files(root: Path) -> list[str]:
+    """The coders' own case identifications, annotations/codings/<coder>/units.yaml."""
+    folder = root / layout.CODINGS_DIR
+    return sorted(f"{layout.CODINGS_DIR}/{p.parent.name}/{p.name}" for p in folder.glob(f"*/{layout.UNITS}"))
 
 
 @dataclass
@@ -218,6 +229,7 @@ class _Chunk:
     kind: str  # "case" or "coding"
     files: list[str]
     placeholders: frozenset[str] = frozenset()
+    matches: dict[tuple[str, str], str | None] = field(default_factory=dict)  # (coder, unit) -> case
     records: list[CaseRecord] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     rows: dict[str, Any] = field(default_factory=dict)
@@ -236,6 +248,10 @@ def _read_chunk(chunk: _Chunk, cb: Codebook) -> _Chunk:
         folder, stem = Path(rel).parent.name, Path(rel).stem
         if chunk.kind == "coding" and record.coder != folder:
             chunk.problems.append(Problem(rel, line_of(data, ("coder",)), "coder", f"coder {record.coder!r} differs from the folder name {folder!r}"))
+        elif chunk.kind == "coding" and record.codebook_version != cb.codebook_version:
+            chunk.problems.append(Problem(rel, line_of(data, ("codebook_version",)), "codebook_version",
+                                          f"coded under codebook {record.codebook_version}, but the codebook is {cb.codebook_version}: "
+                                          "a coding enters the dataset only under the codebook it was made with"))
         elif record.case_id != stem:
             message = f"case id {record.case_id!r} differs from the file name {stem!r}"
             other = f"{Path(rel).parent}/{record.case_id}.yaml"
@@ -246,10 +262,12 @@ def _read_chunk(chunk: _Chunk, cb: Codebook) -> _Chunk:
             rows.case(rel, record)
             codings = {v.name: getattr(record.codes, v.name) for v in cb.coded}
             adjudicated = {dim: bool(c.adjudication.evidence) for dim, c in codings.items() if c.adjudication is not None}
-            chunk.records.append(CaseRecord(rel, record.case_id, adjudicated))
+            chunk.records.append(CaseRecord(rel, record.case_id, adjudicated, record.single_coded is not None))
         else:
-            rows.other_coding(rel, record)
-            chunk.records.append(CaseRecord(rel, record.case_id))
+            case_id = chunk.matches.get((record.coder, record.case_id), record.case_id)
+            if case_id is not None:  # a unit that is no case of the dataset enters no table but units
+                rows.other_coding(rel, record, case_id)
+                chunk.records.append(CaseRecord(rel, case_id))
     chunk.rows = rows.arrow()
     return chunk
 
@@ -282,7 +300,8 @@ def _read_case_files(root: Path, ann: Annotations) -> None:
     for rel in _misnamed_case_files(root):
         ann.problems.append(Problem(rel, 0, "", f"not read: case files are named <case_id>.yaml (rename it to {Path(rel).stem}.yaml)"))
     left = placeholders(root, ann.codebook, ann.problems)
-    chunks = [_Chunk(root, kind, files[i:i + CHUNK_FILES], left)
+    matches = {(m.coder, m.unit): m.case for m in ann.unit_matches}
+    chunks = [_Chunk(root, kind, files[i:i + CHUNK_FILES], left, matches)
               for kind, files in (("case", ann.case_files), ("coding", coding_files(root)))
               for i in range(0, len(files), CHUNK_FILES)]
     for chunk in _read_chunks(chunks, ann.codebook):
@@ -303,6 +322,13 @@ def load_annotations(root: Path) -> Annotations:
     _, coders = read_validated(root, layout.CODERS, CodersFile, ann.problems)
     if coders is not None:
         ann.coders = {c.id: c for c in coders.coders}
+    for rel in units_files(root):
+        _, found = read_validated(root, rel, units_model(codebook), ann.problems)
+        if found is not None:
+            ann.units[rel] = found
+    if (root / layout.UNIT_MATCHES).exists():
+        ann.unit_matches_data, matched = read_validated(root, layout.UNIT_MATCHES, UnitMatchesFile, ann.problems)
+        ann.unit_matches = matched.matches if matched is not None else []
     _read_case_files(root, ann)
     data, comparisons = read_validated(root, layout.COMPARISONS, ComparisonsFile, ann.problems)
     if comparisons is not None:

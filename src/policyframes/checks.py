@@ -316,7 +316,18 @@ def _check_adjudications(ann: Annotations, tables: Tables, problems: list[Proble
              lambda r: f"the coders do not disagree here ({shown((r['case_id'], r['dimension']))}): remove the adjudication"),
         Rule("value", lambda d: _each(d, ["case_id", "dimension", "value"], grounded), lambda r: f"{r['value']!r} is no coder's value: give the adjudication its own evidence"),
         _isin("adjudicator", "by", sorted(ann.coders), "coder "),
+        Rule("by", lambda d: _each(d, ["case_id", "dimension", "adjudicator"], lambda c, dim, by: by not in values.get((c, dim), {})),
+             lambda r: f"{r['adjudicator']!r} coded this case and variable ({shown((r['case_id'], r['dimension']))}): "
+             "an adjudication is made by a coder who coded neither side"),
     ], None, problems, lines)
+    coders_per_case = codings.groupby("case_id")["coder"].nunique()
+    single = {rec.case_id for rec in ann.cases if rec.single_coded}
+    _run("cases", tables.cases, [Rule(
+        "codes",
+        lambda d: d["case_id"].map(lambda c: coders_per_case.get(c, 0) >= 2 or c in single),
+        lambda r: f"the case has {coders_per_case.get(r['case_id'], 0)} independent coding(s): add a second coder's file "
+        f"(annotations/codings/<coder>/{r['case_id']}.yaml), or say `single_coded:` with the reason",
+    )], None, problems, lines)
 
 
 def _mismatch(index: NormalisedText, row: Any) -> str:

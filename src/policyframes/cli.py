@@ -55,13 +55,13 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_locate(args: argparse.Namespace) -> int:
-    from .annotations import case_files, read_sources
+    from .annotations import case_files, coding_files, read_sources
     from .locate import locate_file
 
     problems: list[Problem] = []
     _, sources = read_sources(args.root, problems)
     try:
-        files = [Path(f).resolve().relative_to(args.root).as_posix() for f in args.files] if args.files else [*case_files(args.root), layout.RELATIONS]
+        files = [Path(f).resolve().relative_to(args.root).as_posix() for f in args.files] if args.files else [*case_files(args.root), *coding_files(args.root), layout.RELATIONS]
     except ValueError:
         print(f"error: the files to locate must be inside the repository {args.root}", file=sys.stderr)
         return 2
@@ -165,7 +165,7 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_build)
 
     s = sub.add_parser("locate", help="find each evidence quote in its source and write its offsets")
-    s.add_argument("files", nargs="*", help="case files (default: all)")
+    s.add_argument("files", nargs="*", help="annotation files (default: every case, coding and relations file)")
     s.add_argument("--check", action="store_true", help="only report offsets that need changing; exit 1 if any")
     s.set_defaults(func=cmd_locate)
 

@@ -10,7 +10,8 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from .problems import LocatedError
 
 MISSING = ("not_reported", "not_applicable", "coded_in_components")
-TABLES = ("cases", "codings", "adjudications", "evidence", "sources", "comparisons", "relations", "timeline", "facts")
+TABLES = ("cases", "codings", "adjudications", "evidence", "sources", "comparisons", "relations", "timeline", "facts",
+          "coded_events", "coded_relations", "units")
 
 # Roles the build relies on (each held by one variable of the codebook, found by its
 # role, never by its name), with the kind of variable that may hold each, and the

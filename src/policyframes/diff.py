@@ -16,6 +16,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from .codebook import STATUS_SUFFIX
 from .manifest import verify
 
 FILES = ("metadata.json", "codebook.json", "cases.parquet", "codings.parquet")
@@ -80,12 +81,19 @@ def read_build(folder: Path) -> Build:
     codebook = json.loads((folder / "codebook.json").read_text(encoding="utf-8"))
     cases = pq.read_table(folder / "cases.parquet")
     codings = pq.read_table(folder / "codings.parquet").to_pylist()
+    rows = cases.to_pylist()
+    for column in cases.column_names:  # an ordinal column is compared with its missing status filled in
+        status = column + STATUS_SUFFIX
+        if status in cases.column_names:
+            for row in rows:
+                row[column] = row[column] if row[column] is not None else row.pop(status)
+                row.pop(status, None)
     return Build(
         folder=folder,
         metadata=json.loads((folder / "metadata.json").read_text(encoding="utf-8")),
         derived={v["name"] for v in codebook["variables"] if v["kind"] == "derived"},
-        cases={row["case_id"]: row for row in cases.to_pylist()},
-        columns=cases.column_names,
+        cases={row["case_id"]: row for row in rows},
+        columns=[c for c in cases.column_names if c.removesuffix(STATUS_SUFFIX) == c or c.removesuffix(STATUS_SUFFIX) not in cases.column_names],
         codings={(r["case_id"], r["dimension"], r["coder"]): r["value"] for r in codings},
     )
 

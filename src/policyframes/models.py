@@ -78,6 +78,11 @@ def coding_file_model(codebook: Codebook) -> type[BaseModel]:
     return _models_for(codebook)["coding_file"]
 
 
+def units_model(codebook: Codebook) -> type[BaseModel]:
+    """The model of a coder's own case identification, annotations/codings/<coder>/units.yaml."""
+    return _models_for(codebook)["units"]
+
+
 MAX_OFFSET = 2**31 - 1  # offsets are published as 32-bit integers
 
 
@@ -219,6 +224,27 @@ def _build_models(codebook: Codebook) -> dict[str, type[BaseModel]]:
         relations=(list[coder_relation], Field(default_factory=list, description="Links from this case.")),  # type: ignore[valid-type]
     )
 
+    unit = create_model(
+        "Unit",
+        __base__=Record,
+        case_id=(str, Field(pattern=ID_PATTERN, description="The coder's own id of the unit; its coding file is <case_id>.yaml.")),
+        name_en=(Text, Field(description="Short English name of the unit.")),
+        unit_type=(_literal(codebook.role("unit_type").codes), Field(description="What kind of unit it is.")),
+        parent_case=(str | None, Field(default=None, description="The coder's id of the unit it is part of, if any.")),
+        policy_type=(_literal(codebook.role("policy_type").codes), Field(description="Broad type of policy.")),
+        locality=(Text, Field(description="Where the unit took place.")),
+        boundaries=(Text, Field(description="What the unit includes and excludes, and why it is one unit.")),
+        passages=(list[Text], Field(min_length=1, description="Short verbatim phrases locating the unit in the sources.")),
+    )
+    units = create_model(
+        "UnitsFile",
+        __base__=Record,
+        coder=(str, Field(description="Coder id; equals the folder name.")),
+        codebook_version=(str, Field(description="Version of the codebook the units were found under.")),
+        units=(list[unit], Field(min_length=1, description="The units the coder found in the sources.")),  # type: ignore[valid-type]
+        considered_and_rejected=(list[Rejected], Field(default_factory=list, description="What the coder did not take as a unit, and why.")),
+    )
+
     fields: dict[str, Any] = {}
     for var in codebook.variables:
         if var.kind in ("coded", "derived", "fact"):
@@ -233,11 +259,12 @@ def _build_models(codebook: Codebook) -> dict[str, type[BaseModel]]:
         else:
             kind, spec = Text, Field(description=var.description)
         fields[var.name] = (kind | None, spec) if var.nullable else (kind, spec)
+    fields["single_coded"] = (Text | None, Field(default=None, description="Why the case has only one coding, if it has."))
     fields["facts"] = (facts, Field(description="The evidence-backed facts of the case."))
     fields["codes"] = (codes, Field(description="The coded variables."))
     fields["events"] = (list[event], Field(default_factory=list, description="Dated events of the case (its timeline)."))  # type: ignore[valid-type]
     case = create_model("Case", __base__=Record, **fields)
-    return {"case": case, "relations": relations, "coding_file": coding_file}
+    return {"case": case, "relations": relations, "coding_file": coding_file, "units": units}
 
 
 def _coding_rules(var: Variable) -> Any:
@@ -287,6 +314,24 @@ class CodersFile(Record):
             if coder_id in ids[:i]:
                 raise LocatedError(("coders", i, "id"), f"duplicate coder id {coder_id!r}")
         return self
+
+
+class Rejected(Record):
+    what: Text
+    why: Text
+
+
+class UnitMatch(Record):
+    """Which case of the dataset a unit a coder identified on its own is (or none)."""
+
+    coder: str
+    unit: str = Field(pattern=ID_PATTERN)
+    case: str | None = Field(pattern=ID_PATTERN)
+    rationale: Text
+
+
+class UnitMatchesFile(Record):
+    matches: list[UnitMatch]
 
 
 class Comparison(Record):

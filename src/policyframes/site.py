@@ -137,7 +137,7 @@ class Site:
 
     def record_evidence(self, case_id: str, record_id: str) -> list[dict[str, Any]]:
         """Evidence of an event or relation (relations' evidence is filed under their from_case)."""
-        return [r for r in self.case_evidence.of(case_id) if r["record_id"] == record_id]
+        return [r for r in self.case_evidence.of(case_id) if r["record_id"] == record_id and r["coder"] is None]
 
     def citations(self, source_id: str) -> dict[Span, list[tuple[str, str]]]:
         """Passage of the source -> what cites it, as (link from a source page, text): codes
@@ -146,7 +146,7 @@ class Site:
         ev = self.case_evidence.df
         ev = ev[ev["source_id"] == source_id]
         is_code = ev["record_type"].isin(["code", "fact"])
-        codes, records = ev[is_code], ev[~is_code]
+        codes, records = ev[is_code], ev[~is_code & ev["coder"].isna()]  # final events and relations
         # codes in the order of each case and dimension's first quote in the whole table
         codes = codes.assign(_first=self._first_quote.loc[codes.index].to_numpy()).sort_values("_first", kind="stable")
         for case_id, dim, value, start, end in zip(*(codes[c].tolist() for c in ("case_id", "dimension", "value", "start", "end"))):

@@ -40,6 +40,9 @@ class Tables:
     relations: pd.DataFrame
     timeline: pd.DataFrame
     facts: pd.DataFrame
+    coded_events: pd.DataFrame
+    coded_relations: pd.DataFrame
+    units: pd.DataFrame
     built: dict[str, set[str]] = field(default_factory=dict)  # table -> the columns its rows were built with
 
     def as_dict(self) -> dict[str, pd.DataFrame]:
@@ -83,6 +86,11 @@ def frame(chunks: list[pa.Table]) -> pd.DataFrame:
         if pa.types.is_list(column.type):
             df[name] = column.to_pylist()
     return df
+
+
+def relation_key(from_case: str, rel: Any) -> str:
+    """The id of a relation: from_case/type/to_case (or centre), and /date where it is dated."""
+    return "/".join([from_case, rel.type, rel.to_case or "centre", *([rel.date] if rel.date else [])])
 
 
 def final_value(coding: Any) -> str:
@@ -183,15 +191,34 @@ class Rows:
         )
         self.evidence(file, path, coding.evidence, case_id, "code", None, dimension, coder, coding.value)
 
-    def other_coding(self, file: str, record: Any) -> None:
-        """A further coder's coding of one case (annotations/codings/<coder>/...)."""
+    def other_coding(self, file: str, record: Any, case_id: str) -> None:
+        """A further coder's coding of one case (annotations/codings/<coder>/...): its
+        codes, facts, events and relations, under the case's id in the dataset."""
+        coder = record.coder
         for var in self.cb.coded:
-            self.coding(file, ("codes", var.name), record.case_id, var.name, record.coder, getattr(record.codes, var.name))
-        self.facts(file, record.case_id, record.facts, record.coder, None)
+            self.coding(file, ("codes", var.name), case_id, var.name, coder, getattr(record.codes, var.name))
+        self.facts(file, case_id, record.facts, coder, None)
+        for k, event in enumerate(record.events):
+            path = ("events", k)
+            event_id = f"{case_id}/{event.type}/{event.date}"
+            self.rows["coded_events"].add(
+                file, field_path(path), event_id=event_id, case_id=case_id, coder=coder, type=event.type, date=event.date,
+                description=event.description.strip(), confidence=event.confidence, n_evidence=len(event.evidence),
+            )
+            self.evidence(file, path, event.evidence, case_id, "event", event_id, event.type, coder, event.date)
+        for k, rel in enumerate(record.relations):
+            path = ("relations", k)
+            relation_id = relation_key(case_id, rel)
+            self.rows["coded_relations"].add(
+                file, field_path(path), relation_id=relation_id, from_case=case_id, coder=coder, type=rel.type,
+                to_case=rel.to_case, date=rel.date, confidence=rel.confidence, rationale=rel.rationale.strip(),
+                n_evidence=len(rel.evidence),
+            )
+            self.evidence(file, path, rel.evidence, case_id, "relation", relation_id, rel.type, coder, rel.to_case or "centre")
 
     def relation(self, index: int, rel: Any) -> None:
         path = ("relations", index)
-        relation_id = f"{rel.from_case}/{rel.type}/{rel.to_case or 'centre'}"
+        relation_id = relation_key(rel.from_case, rel)
         self.rows["relations"].add(
             layout.RELATIONS, field_path(path), relation_id=relation_id, from_case=rel.from_case,
             type=rel.type, to_case=rel.to_case, date=rel.date, confidence=rel.confidence,
@@ -238,6 +265,17 @@ def assemble(ann: Annotations) -> Tables:
             url=m.url, licence=m.licence, full_text_included=m.full_text_included, n_chars=len(src.text),
             sha256=m.sha256, notes=m.notes.strip(),
         )
+
+    matched = {(m.coder, m.unit): m for m in ann.unit_matches}
+    for rel, found in sorted(ann.units.items()):
+        for k, unit in enumerate(found.units):
+            match = matched.get((found.coder, unit.case_id))
+            rows.rows["units"].add(
+                rel, field_path(("units", k)), coder=found.coder, unit_id=unit.case_id,
+                case_id=match.case if match is not None else None, name_en=unit.name_en, unit_type=unit.unit_type,
+                parent_unit=unit.parent_case, policy_type=unit.policy_type, locality=unit.locality,
+                boundaries=unit.boundaries.strip(), match_rationale=match.rationale.strip() if match is not None else None,
+            )
 
     chunks: dict[str, list[pa.Table]] = {name: list(ann.rows.get(name, [])) for name in cb.tables}
     empty = Rows(cb)
