@@ -278,6 +278,36 @@ def datacard_blocks(codebook: Codebook, meta: DatasetMeta, tables: dict[str, pd.
             lambda r: [r["date"], f"`{r['case_id']}`", r["type"], r["description"]], "events", "timeline",
         ),
     }
+    blocks["units"] = unit_counts(codebook, cases)
+    blocks["case-identification"] = case_identification(tables["units"], cases)
     for name, make in (extra or {}).items():
         blocks[name] = make()
     return blocks
+
+
+def unit_counts(codebook: Codebook, cases: pd.DataFrame) -> str:
+    """Cases by unit type, and how many are independent units (no parent case)."""
+    unit, parent = codebook.role("unit_type").name, codebook.role("parent").name
+    rows = []
+    for code in codebook.role("unit_type").codes:
+        of_type = cases[cases[unit] == code]
+        if len(of_type):
+            rows.append([f"`{code}`", len(of_type), int(of_type[parent].isna().sum())])
+    independent = int(cases[parent].isna().sum())
+    return (table(["Unit type", "Cases", "Without a parent case"], rows)
+            + f"\n\n{len(cases)} cases, of which {independent} have no parent case: count those, or the components "
+            "of a package instead of the package, never both.")
+
+
+def case_identification(units: pd.DataFrame, cases: pd.DataFrame) -> str:
+    """Which cases each coder that identified units on its own found, and which units match no case."""
+    if units.empty:
+        return "No coder identified the cases on its own."
+    out = []
+    for coder, found in units.groupby("coder", sort=True):
+        matched = set(found["case_id"].dropna())
+        missed = sorted(set(cases["case_id"]) - matched)
+        extra = found[found["case_id"].isna()]["unit_id"].tolist()
+        out.append([coder, len(found), len(matched), len(cases), ", ".join(f"`{c}`" for c in missed) or "none",
+                    ", ".join(f"`{u}`" for u in extra) or "none"])
+    return table(["Coder", "Units found", "Cases matched", "Cases in the dataset", "Cases it did not find", "Units that are no case"], out)
