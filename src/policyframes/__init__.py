@@ -14,14 +14,10 @@ __all__ = ["load", "load_codebook", "cite", "to_hf", "metadata", "table_names", 
 
 def __getattr__(name: str) -> Any:
     # Imported on first use, so that `import policyframes` stays fast.
-    if name in ("load", "load_codebook", "to_hf", "metadata", "table_names"):
+    if name in ("load", "load_codebook", "cite", "to_hf", "metadata", "table_names"):
         from . import loader
 
         return getattr(loader, name)
-    if name == "cite":
-        from .citation import cite
-
-        return cite
     if name == "__version__":
         from importlib.metadata import version
 

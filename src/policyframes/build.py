@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import fcntl
 import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,8 +110,34 @@ def _write_json(path: Path, data: object) -> None:
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+LOCK = ".build.lock"  # beside build/: held while a build writes
+
+
+class BuildLocked(Exception):
+    """Another build of the same repository is running."""
+
+
+@contextmanager
+def _locked(root: Path) -> Iterator[None]:
+    """Hold the repository's build lock, or refuse at once if another build holds it."""
+    with open(root / LOCK, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildLocked(f"another build of {root} is running (it holds {LOCK}); wait for it to finish, then build again") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def build(root: Path) -> Validated:
-    """Validate, then write build/ and the generated documents."""
+    """Validate, then write build/ and the generated documents (one build at a time)."""
+    with _locked(root):
+        return _build(root)
+
+
+def _build(root: Path) -> Validated:
     v = validate(root)
     generated = generated_files(v)
     clean_stale(root, [(root / rel).parent for rel in generated])

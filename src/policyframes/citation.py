@@ -1,12 +1,10 @@
 """How to cite the dataset: BibTeX and APA from the release metadata, and the
-repository's CITATION.cff from dataset.yaml."""
+repository's CITATION.cff from dataset.yaml. Pure formatting: the loader reads the
+metadata of a published build (`loader.cite`), the build passes its own."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from .loader import metadata
 
 if TYPE_CHECKING:
     from .meta import DatasetMeta
@@ -32,12 +30,7 @@ def apa(meta: dict[str, Any]) -> str:
     return f"{authors}. ({meta['date_released'][:4]}). {meta['title']} (Version {meta['version']}) [Data set].\n"
 
 
-def cite(format: str = "bibtex", path: str | Path | None = None) -> str:
-    """The citation of the dataset, as BibTeX (default) or APA."""
-    formats = {"bibtex": bibtex, "apa": apa}
-    if format not in formats:
-        raise ValueError(f"unknown citation format {format!r}; choose bibtex or apa")
-    return formats[format](metadata(path))
+FORMATS = {"bibtex": bibtex, "apa": apa}
 
 
 def citation_cff(meta: DatasetMeta) -> str:

@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import sys
+import traceback
 from pathlib import Path
 
 from . import layout
@@ -42,10 +43,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import build
+    from .build import BuildLocked, build
 
     try:
         v = build(args.root)
+    except BuildLocked as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except ValidationFailed as exc:
         _print_problems(exc.problems, args.format)
         print(f"build failed; {layout.BUILD}/ was left unchanged", file=sys.stderr)
@@ -72,6 +76,8 @@ def cmd_locate(args: argparse.Namespace) -> int:
         problems += trouble
     for change in changes:
         print(change)
+    if not changes and not problems:
+        print(f"all offsets up to date in {len(files)} file(s)")
     _print_problems(problems, "text")
     if args.check and changes:
         print(f"{len(changes)} offset(s) need updating: run `policyframes locate`", file=sys.stderr)
@@ -111,7 +117,7 @@ def cmd_reliability(args: argparse.Namespace) -> int:
 
 
 def cmd_cite(args: argparse.Namespace) -> int:
-    from .citation import cite
+    from .loader import cite
 
     print(cite(args.format), end="")
     return 0
@@ -151,40 +157,58 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("policyframes")
+    except PackageNotFoundError:
+        return "(not installed)"
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="policyframes", description="Build, validate and cite the policyframes dataset.")
+    common = argparse.ArgumentParser(add_help=False)  # options every command takes, before or after its name
+    common.add_argument("--root", type=Path, default=argparse.SUPPRESS, help="repository root (default: found from the current folder)")
+    common.add_argument("--traceback", action="store_true", default=argparse.SUPPRESS,
+                        help="show the full trace behind an internal error (or set POLICYFRAMES_TRACEBACK=1)")
+    p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     p.add_argument("--root", type=Path, default=None, help="repository root (default: found from the current folder)")
+    p.add_argument("--traceback", action="store_true", help="show the full trace behind an internal error (or set POLICYFRAMES_TRACEBACK=1)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    s = sub.add_parser("validate", help="check every annotation file; write nothing")
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], help=help, description=help[0].upper() + help[1:] + ".")
+
+    s = command("validate", "check every annotation file; write nothing")
     s.add_argument("--format", choices=["text", "json"], default="text", help="how to print problems")
     s.set_defaults(func=cmd_validate)
 
-    s = sub.add_parser("build", help="validate, then write build/ and the generated documents")
+    s = command("build", "validate, then write build/ and the generated documents")
     s.add_argument("--format", choices=["text", "json"], default="text", help="how to print problems")
     s.set_defaults(func=cmd_build)
 
-    s = sub.add_parser("locate", help="find each evidence quote in its source and write its offsets")
+    s = command("locate", "find each evidence quote in its source and write its offsets")
     s.add_argument("files", nargs="*", help="annotation files (default: every case, coding and relations file)")
     s.add_argument("--check", action="store_true", help="only report offsets that need changing; exit 1 if any")
     s.set_defaults(func=cmd_locate)
 
-    s = sub.add_parser("new-case", help="start a new case file from the template")
+    s = command("new-case", "start a new case file from the template")
     s.add_argument("case_id", help="identifier of the new case, e.g. hangzhou-model")
     s.set_defaults(func=cmd_new_case)
 
-    s = sub.add_parser("reliability", help="print intercoder agreement and Krippendorff's alpha per dimension")
+    s = command("reliability", "print intercoder agreement and Krippendorff's alpha per dimension")
     s.set_defaults(func=cmd_reliability)
 
-    s = sub.add_parser("serve", help=f"serve the built site ({layout.BUILD}/{layout.SITE}/) on 127.0.0.1 for a browser")
+    s = command("serve", f"serve the built site ({layout.BUILD}/{layout.SITE}/) on 127.0.0.1 for a browser")
     s.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0: any free port)")
     s.set_defaults(func=cmd_serve)
 
-    s = sub.add_parser("cite", help="print how to cite the dataset")
+    s = command("cite", "print how to cite the dataset")
     s.add_argument("--format", choices=["bibtex", "apa"], default="bibtex")
     s.set_defaults(func=cmd_cite, needs_root=False)
 
-    s = sub.add_parser("diff", help="list the cases and values that changed between two builds")
+    s = command("diff", "list the cases and values that changed between two builds")
     s.add_argument("old", type=Path, help="folder of the earlier build")
     s.add_argument("new", type=Path, help="folder of the later build")
     s.set_defaults(func=cmd_diff, needs_root=False)
@@ -213,8 +237,11 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug, reported in one line rather than a traceback
+        if args.traceback or os.environ.get("POLICYFRAMES_TRACEBACK"):
+            traceback.print_exc()
         where = "".join(f" ({note})" for note in getattr(exc, "__notes__", []))
-        print(f"internal error{where}: {type(exc).__name__}: {exc}; please report it", file=sys.stderr)
+        print(f"internal error{where}: {type(exc).__name__}: {exc}; please report it "
+              "(run again with --traceback for the full trace)", file=sys.stderr)
     return 1
 
 

@@ -46,6 +46,15 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     return Codebook.model_validate_json(_verified(data_dir(path), "codebook.json").read_text(encoding="utf-8"))
 
 
+def cite(format: str = "bibtex", path: str | Path | None = None) -> str:
+    """The citation of the dataset, as BibTeX (default) or APA."""
+    from .citation import FORMATS
+
+    if format not in FORMATS:
+        raise ValueError(f"unknown citation format {format!r}; choose {' or '.join(FORMATS)}")
+    return FORMATS[format](metadata(path))
+
+
 def table_names(path: str | Path | None = None) -> list[str]:
     """Names of the dataset's tables."""
     return list(metadata(path)["tables"])
