@@ -25,7 +25,7 @@ from .models import (CodersFile, Comparison, ComparisonsFile, SourceMeta, Source
                      coding_file_model, relations_model, units_model)
 from .problems import Problem, field_path
 from .records import line_of, validate
-from .tables import Rows
+from .rows import Rows
 from .yamlsafe import LDict, YamlError, load_file
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")

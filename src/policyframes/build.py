@@ -26,7 +26,8 @@ from .citation import bibtex, citation_cff
 from .croissant import croissant
 from .csvexport import write_csv
 from .datapackage import datapackage
-from .docs import MAX_ROWS, codebook_markdown, datacard_blocks, fill_blocks, hf_card, json_schema
+from .docs import codebook_markdown, datacard_blocks, fill_blocks, hf_card, json_schema
+from .markdown import MAX_ROWS
 from .export import has_categories, write_parquet
 from .manifest import write_manifest
 from .meta import DatasetMeta

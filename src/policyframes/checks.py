@@ -22,7 +22,8 @@ from .annotations import Annotations
 from .codebook import MISSING
 from .problems import Problem, not_one_of
 from .records import line_of, path_at
-from .tables import PROVENANCE, Tables, rows_of
+from .rows import PROVENANCE
+from .tables import Tables, rows_of
 from .textmatch import NormalisedText
 from .yamlsafe import YamlError, load_file
 

@@ -13,9 +13,8 @@ import pyarrow as pa
 
 from .codebook import Codebook
 from .datapackage import licence_url
-from .docs import LANGUAGES
 from .manifest import sha256
-from .meta import DatasetMeta
+from .meta import LANGUAGES, DatasetMeta
 
 NAME = "croissant.json"
 CONFORMS_TO = "http://mlcommons.org/croissant/1.0"

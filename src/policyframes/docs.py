@@ -13,22 +13,9 @@ import yaml
 from . import layout
 from .codebook import STATUS_SUFFIX, Codebook
 from .export import HF_DIR, categories
-from .meta import DatasetMeta
+from .markdown import listing, table
+from .meta import LANGUAGES, DatasetMeta
 from .models import case_model
-
-LANGUAGES = ["en", "zh"]  # of the dataset's text: English, with Chinese names
-
-
-def cell(text: Any) -> str:
-    """Text made safe for one cell of a Markdown table."""
-    return " ".join(str(text).split()).replace("|", "\\|")
-
-
-def table(header: list[str], rows: list[list[Any]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
-    return "\n".join(lines)
-
 
 def json_schema(codebook: Codebook) -> str:
     """JSON Schema of a case file, for editors that check YAML."""
@@ -230,17 +217,6 @@ def fill_blocks(text: str, blocks: dict[str, str]) -> str:
         return match.group(1) + blocks[name].strip("\n") + "\n" + match.group(3)
 
     return BLOCK.sub(replace, text)
-
-
-MAX_ROWS = 100  # generated tables of the data list their first rows only, and say so
-
-
-def listing(header: list[str], df: pd.DataFrame, row: Callable[[Any], list[Any]], what: str, table_name: str) -> str:
-    """A table with one row per row of df (its first MAX_ROWS rows, and a sentence saying so)."""
-    out = table(header, [row(r) for r in df.head(MAX_ROWS).to_dict("records")])
-    if len(df) > MAX_ROWS:
-        out += f"\n\nThe first {MAX_ROWS:,} of {len(df):,} {what} are listed; `build/{table_name}.parquet` has them all."
-    return out
 
 
 def datacard_blocks(codebook: Codebook, meta: DatasetMeta, tables: dict[str, pd.DataFrame], extra: dict[str, Callable[[], str]] | None = None) -> dict[str, str]:

@@ -11,7 +11,8 @@ import pyarrow.parquet as pq
 
 from .codebook import STATUS_SUFFIX, Codebook, Variable
 from .meta import DatasetMeta
-from .tables import PROVENANCE, Tables
+from .rows import PROVENANCE
+from .tables import Tables
 
 _TYPES = {
     "string": pa.string(),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+LANGUAGES = ["en", "zh"]  # of the dataset's text: English, with Chinese names
+
 
 class Author(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -251,7 +251,7 @@ HEADER = ["Variable", "Level", "Units coded by 2+", "Coders", "Agree on missing 
 def report(codebook: Codebook, codings: pd.DataFrame, cases: pd.DataFrame, max_rows: int | None = None) -> str:
     """The reliability figures and the disagreement table (its first max_rows rows, if
     given), as Markdown."""
-    from .docs import table
+    from .markdown import table
 
     coders = sorted(codings["coder"].unique())
     lines = [

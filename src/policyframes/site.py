@@ -23,10 +23,10 @@ import pyarrow as pa
 
 from . import figure
 from .codebook import MISSING, Variable
-from .docs import MAX_ROWS
+from .markdown import MAX_ROWS
 from .palette import swatches
 from .passages import GAP, Span, anchor, excerpt_blocks, mark_up
-from .tables import PROVENANCE
+from .rows import PROVENANCE
 from .textmatch import NormalisedText
 
 if TYPE_CHECKING:

@@ -1,32 +1,22 @@
-"""Assemble the dataset's tables from validated records.
-
-Every row keeps where it came from (`_file`, and `_field`, the path of its YAML mapping
-in that file), so that table-level checks can point at the exact place in the
-annotations; export drops these columns. Rows are gathered column by column into Arrow
-tables, chunk by chunk as the files are read, so that memory holds compact columns
-rather than parsed files.
-"""
+"""Assemble the dataset's tables from the rows of the validated records: a pure
+function of the records, which adds the rows of the files read whole (sources,
+relations, comparisons, units) and frames every table."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pyarrow as pa
 
 from . import layout
-from .codebook import MISSING, Codebook
-from .models import date_range
-from .problems import Problem, field_path
-from .records import line_of
+from .problems import field_path
+from .rows import Rows, table_columns
 
 if TYPE_CHECKING:
     from .annotations import Annotations
-
-PROVENANCE = ("_file", "_field")
-_LABEL = pa.dictionary(pa.int32(), pa.string())  # provenance: few distinct values, many rows
 
 
 @dataclass
@@ -49,34 +39,6 @@ class Tables:
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "built"}
 
 
-class _Columns(defaultdict):
-    """Column-wise row accumulator."""
-
-    def __init__(self) -> None:
-        super().__init__(list)
-
-    def add(self, file: str, field: str, **values: Any) -> None:
-        """Add a row from the YAML mapping found at `field` of `file`."""
-        self["_file"].append(file)
-        self["_field"].append(field)
-        for key, value in values.items():
-            self[key].append(value)
-
-    def arrow(self, columns: list[str]) -> pa.Table:
-        """The rows as an Arrow table (column types inferred; a column never given is null)."""
-        n = len(self["_file"])
-        arrays = [_array(self[c]) if c in self else pa.nulls(n) for c in columns]
-        arrays += [pa.array(self[c], _LABEL) for c in PROVENANCE]
-        built = ",".join(c for c in self if c not in PROVENANCE)  # to compare with the codebook's columns
-        return pa.Table.from_arrays(arrays, names=[*columns, *PROVENANCE]).replace_schema_metadata({"built": built})
-
-
-def _array(values: list) -> pa.Array:
-    """An Arrow array of the values (type inferred); text as large_string, as pandas keeps it."""
-    array = pa.array(values)
-    return array.cast(pa.large_string()) if pa.types.is_string(array.type) else array
-
-
 def frame(chunks: list[pa.Table]) -> pd.DataFrame:
     """One table from its chunks of rows, in order, as pandas (list columns as lists)."""
     # one chunk per column: taking rows from many chunks costs a pass over all of them
@@ -86,146 +48,6 @@ def frame(chunks: list[pa.Table]) -> pd.DataFrame:
         if pa.types.is_list(column.type):
             df[name] = column.to_pylist()
     return df
-
-
-def relation_key(from_case: str, rel: Any) -> str:
-    """The id of a relation: from_case/type/to_case (or centre), and /date where it is dated."""
-    return "/".join([from_case, rel.type, rel.to_case or "centre", *([rel.date] if rel.date else [])])
-
-
-def final_value(coding: Any) -> str:
-    """The value that enters the cases table: the adjudicated one where there is one."""
-    return coding.adjudication.value if coding.adjudication is not None else coding.value
-
-
-def _dates(value: str | None) -> tuple[str | None, Any, Any]:
-    """Precision, earliest and latest day of a date value (missing codes pass through)."""
-    if value is None or value in MISSING:
-        return value, None, None
-    return date_range(value)
-
-
-def table_columns(cb: Codebook) -> dict[str, list[str]]:
-    """The columns of every table, in order."""
-    columns = {name: [c.name for c in table.columns] for name, table in cb.tables.items()}
-    columns["cases"] = [v.name for v in cb.variables]
-    return columns
-
-
-class Rows:
-    """Rows of the tables, gathered record by record."""
-
-    def __init__(self, cb: Codebook) -> None:
-        self.cb = cb
-        self.rows = {name: _Columns() for name in cb.tables}
-
-    def arrow(self) -> dict[str, pa.Table]:
-        """The rows gathered so far, table by table (tables without rows left out)."""
-        columns = table_columns(self.cb)
-        return {name: rows.arrow(columns[name]) for name, rows in self.rows.items() if rows}
-
-    def evidence(self, file: str, path: tuple, items: list, case_id: str, record_type: str,
-                 record_id: str | None, dimension: str, coder: str | None, value: str | None) -> None:
-        """Add one evidence row per quote listed at `path`.evidence."""
-        for k, ev in enumerate(items):
-            self.rows["evidence"].add(
-                file, field_path(path + ("evidence", k)), case_id=case_id, record_type=record_type,
-                record_id=record_id, dimension=dimension, coder=coder, value=value, source_id=ev.source,
-                start=ev.start, end=ev.end, quote=ev.quote.strip(), attribution=ev.attribution,
-            )
-
-    def case(self, file: str, case: Any) -> None:
-        """A case file: its row of cases, its facts, codings (with their adjudications),
-        events and evidence."""
-        cb = self.cb
-        row: dict[str, Any] = {}
-        for var in cb.variables:
-            if var.kind == "descriptive":
-                row[var.name] = getattr(case, var.name)
-        self.facts(file, case.case_id, case.facts, None, row)
-        start = cb.role("start_date").name
-        row["start_date_precision"], row["start_date_earliest"], row["start_date_latest"] = _dates(row[start])
-        for var in cb.coded:
-            coding = getattr(case.codes, var.name)
-            path = ("codes", var.name)
-            row[var.name] = final_value(coding)
-            self.coding(file, path, case.case_id, var.name, coding.coder, coding)
-            if coding.adjudication is not None:
-                adj = coding.adjudication
-                self.evidence(file, path + ("adjudication",), adj.evidence, case.case_id, "code", None, var.name, adj.by, adj.value)
-                # coder_values is filled in when the tables are assembled, from every coder's values
-                self.rows["adjudications"].add(
-                    file, field_path(path + ("adjudication",)), case_id=case.case_id, dimension=var.name,
-                    value=adj.value, adjudicator=adj.by, rationale=adj.rationale.strip(), coder_values=None,
-                )
-        row["framing_pfc"] = cb.pfc_of(row[cb.role("framing").name])
-        self.rows["cases"].add(file, "", **row)
-        for k, event in enumerate(case.events):
-            path = ("events", k)
-            event_id = f"{case.case_id}/{event.type}/{event.date}"
-            precision, first, last = _dates(event.date)
-            self.rows["timeline"].add(
-                file, field_path(path), event_id=event_id, case_id=case.case_id, type=event.type,
-                date=event.date, date_precision=precision, date_earliest=first, date_latest=last,
-                description=event.description.strip(), confidence=event.confidence, n_evidence=len(event.evidence),
-            )
-            self.evidence(file, path, event.evidence, case.case_id, "event", event_id, event.type, None, event.date)
-
-    def facts(self, file: str, case_id: str, facts: Any, coder: str | None, row: dict[str, Any] | None) -> None:
-        """The facts of a case (into `row` of the cases table, when given) and their evidence."""
-        for var in self.cb.facts:
-            fact = getattr(facts, var.name)
-            path = ("facts", var.name)
-            if row is not None:
-                row[var.name] = fact.value
-            self.rows["facts"].add(file, field_path(path), case_id=case_id, fact=var.name, coder=coder, value=fact.value,
-                                   confidence=fact.confidence, n_evidence=len(fact.evidence))
-            self.evidence(file, path, fact.evidence, case_id, "fact", None, var.name, coder, fact.value)
-
-    def coding(self, file: str, path: tuple, case_id: str, dimension: str, coder: str, coding: Any) -> None:
-        """One coder's coding of one variable of a case, and its evidence."""
-        self.rows["codings"].add(
-            file, field_path(path), case_id=case_id, dimension=dimension, coder=coder, value=coding.value,
-            other_specification=coding.other_specification, runner_up=coding.runner_up,
-            confidence=coding.confidence, rationale=coding.rationale.strip(), n_evidence=len(coding.evidence),
-        )
-        self.evidence(file, path, coding.evidence, case_id, "code", None, dimension, coder, coding.value)
-
-    def other_coding(self, file: str, record: Any, case_id: str) -> None:
-        """A further coder's coding of one case (annotations/codings/<coder>/...): its
-        codes, facts, events and relations, under the case's id in the dataset."""
-        coder = record.coder
-        for var in self.cb.coded:
-            self.coding(file, ("codes", var.name), case_id, var.name, coder, getattr(record.codes, var.name))
-        self.facts(file, case_id, record.facts, coder, None)
-        for k, event in enumerate(record.events):
-            path = ("events", k)
-            event_id = f"{case_id}/{event.type}/{event.date}"
-            self.rows["coded_events"].add(
-                file, field_path(path), event_id=event_id, case_id=case_id, coder=coder, type=event.type, date=event.date,
-                description=event.description.strip(), confidence=event.confidence, n_evidence=len(event.evidence),
-            )
-            self.evidence(file, path, event.evidence, case_id, "event", event_id, event.type, coder, event.date)
-        for k, rel in enumerate(record.relations):
-            path = ("relations", k)
-            relation_id = relation_key(case_id, rel)
-            self.rows["coded_relations"].add(
-                file, field_path(path), relation_id=relation_id, from_case=case_id, coder=coder, type=rel.type,
-                to_case=rel.to_case, date=rel.date, confidence=rel.confidence, rationale=rel.rationale.strip(),
-                n_evidence=len(rel.evidence),
-            )
-            self.evidence(file, path, rel.evidence, case_id, "relation", relation_id, rel.type, coder, rel.to_case or "centre")
-
-    def relation(self, index: int, rel: Any) -> None:
-        path = ("relations", index)
-        relation_id = relation_key(rel.from_case, rel)
-        self.rows["relations"].add(
-            layout.RELATIONS, field_path(path), relation_id=relation_id, from_case=rel.from_case,
-            type=rel.type, to_case=rel.to_case, date=rel.date, confidence=rel.confidence,
-            rationale=rel.rationale.strip(), n_evidence=len(rel.evidence),
-        )
-        self.evidence(layout.RELATIONS, path, rel.evidence, rel.from_case, "relation", relation_id, rel.type,
-                      None, rel.to_case or "centre")
 
 
 def rows_of(df: pd.DataFrame, keys: set[tuple[str, str]]) -> pd.DataFrame:

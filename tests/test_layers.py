@@ -1,0 +1,93 @@
+"""The package's stages import one way only: core <- read <- tables <- check <- publish,
+and the use side (loader, diff, serve) imports nothing but core.
+
+Imports are read from the source with `ast`, function-level imports included (they run
+too); imports under `if TYPE_CHECKING:` are type hints only and are left out.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "policyframes"
+
+STAGES = {
+    "core": ["problems", "layout", "meta", "codebook", "manifest", "citation", "yamlsafe"],
+    "read": ["records", "models", "textmatch", "rows", "annotations", "locate"],
+    "tables": ["tables"],
+    "check": ["checks"],
+    "publish": ["export", "csvexport", "stata", "markdown", "docs", "croissant", "datapackage", "reliability",
+                "palette", "figure", "passages", "site", "build"],
+    "use": ["loader", "diff", "serve"],
+    "cli": ["cli", "__init__"],
+}
+ORDER = ["core", "read", "tables", "check", "publish"]  # each may import its own stage and those before it
+STAGE_OF = {module: stage for stage, modules in STAGES.items() for module in modules}
+
+
+def allowed(importer: str, imported: str) -> bool:
+    a, b = STAGE_OF[importer], STAGE_OF[imported]
+    if a == "cli":
+        return True
+    if a == "use":
+        return b in ("core", "use")
+    return b in ORDER and ORDER.index(b) <= ORDER.index(a)
+
+
+def _type_checking(node: ast.If) -> bool:
+    return isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
+
+
+def imports(source: str) -> set[str]:
+    """The package modules a module's source imports (relative imports of policyframes)."""
+    found: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and _type_checking(node):
+            return
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            if node.module:
+                found.add(node.module.split(".")[0])
+            else:
+                found.update(alias.name for alias in node.names)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(ast.parse(source))
+    return found
+
+
+def back_edges(sources: dict[str, str]) -> list[tuple[str, str]]:
+    return sorted((module, imported) for module, source in sources.items() for imported in imports(source)
+                  if not allowed(module, imported))
+
+
+def package_sources() -> dict[str, str]:
+    return {path.stem: path.read_text(encoding="utf-8") for path in PACKAGE.glob("*.py")}
+
+
+def test_every_module_has_a_stage() -> None:
+    assert sorted(package_sources()) == sorted(STAGE_OF)
+
+
+def test_no_import_runs_back_up_the_stages() -> None:
+    assert back_edges(package_sources()) == []
+
+
+@pytest.mark.parametrize("module, planted, imported", [
+    ("codebook", "from .tables import assemble\n", "tables"),  # core reaching into tables
+    ("annotations", "def f():\n    from .checks import check_tables\n", "checks"),  # read into check, in a function
+    ("loader", "from .annotations import load_annotations\n", "annotations"),  # the use side into read
+])
+def test_a_planted_back_edge_is_found(module: str, planted: str, imported: str) -> None:
+    sources = package_sources()
+    sources[module] += "\n" + planted
+    assert back_edges(sources) == [(module, imported)]
+
+
+def test_type_only_imports_are_not_edges() -> None:
+    source = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .build import Validated\n"
+    assert imports(source) == set()
