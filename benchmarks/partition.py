@@ -50,7 +50,7 @@ def compare(build: Path) -> str:
             written = _timed(write)
             dataset = ds.dataset(path, format="parquet", partitioning=partitioning)
             whole = _timed(dataset.to_table)
-            one = _timed(lambda: dataset.to_table(filter=ds.field("dimension") == dimension))
+            one = _timed(lambda d=dataset: d.to_table(filter=ds.field("dimension") == dimension))
             rows.append(f"| {name} | {written:.2f} | {_size(path) / 1e6:.0f} | {whole:.2f} | {one:.2f} |")
     return "\n".join([
         f"Evidence table: {table.num_rows:,} rows. Times in seconds (wall); one dimension: `{dimension}`.",

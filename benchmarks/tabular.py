@@ -18,7 +18,6 @@ import pyarrow as pa
 import pyarrow.csv as csv
 import pyarrow.parquet as pq
 
-
 from policyframes.codebook import Codebook
 
 _TYPES = {"string": "string", "int8": "integer", "int16": "integer", "int32": "integer", "bool": "boolean",

@@ -12,17 +12,29 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, NoReturn
 
 from pydantic import BaseModel
 
 from . import layout
 from .codebook import MISSING, Codebook
-from .models import (CodersFile, Comparison, ComparisonsFile, SourceMeta, SourcesFile, UnitMatch, UnitMatchesFile, case_model,
-                     coding_file_model, relations_model, units_model)
+from .models import (
+    CodersFile,
+    Comparison,
+    ComparisonsFile,
+    SourceMeta,
+    SourcesFile,
+    UnitMatch,
+    UnitMatchesFile,
+    case_model,
+    coding_file_model,
+    relations_model,
+    units_model,
+)
 from .problems import Problem, field_path
 from .records import line_of, validate
 from .rows import Rows
@@ -341,7 +353,7 @@ def load_annotations(root: Path) -> Annotations:
     return ann
 
 
-def raise_problems(problems: list[Problem]) -> None:
+def raise_problems(problems: list[Problem]) -> NoReturn:
     from .problems import ValidationFailed
 
     raise ValidationFailed(problems)

@@ -27,13 +27,13 @@ from .croissant import croissant
 from .csvexport import write_csv
 from .datapackage import datapackage
 from .docs import codebook_markdown, datacard_blocks, fill_blocks, hf_card, json_schema
-from .markdown import MAX_ROWS
 from .export import has_categories, write_parquet
 from .manifest import write_manifest
+from .markdown import MAX_ROWS
 from .meta import DatasetMeta
-from .site import write_site
 from .problems import ValidationFailed
 from .reliability import report
+from .site import write_site
 from .stata import write_stata
 from .tables import Tables, assemble
 

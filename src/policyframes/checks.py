@@ -7,9 +7,10 @@ found by reading the failing row's file again: failures are rare, rows are many.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -153,8 +154,7 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
     for var in cb.coded:
         if "coded_in_components" in var.missing:
             case_rules.append(Rule(
-                f"codes.{var.name}",
-                lambda d, name=var.name: (d[name] != "coded_in_components") | d["case_id"].isin(children),
+                f"codes.{var.name}", _has_components(var.name, children),
                 lambda r: f"coded_in_components needs component cases, but no case names {r['case_id']!r} as its parent_case",
             ))
     dup = cases["case_id"].duplicated(keep=False)
@@ -245,6 +245,11 @@ def _contrast(a: pd.Series, b: pd.Series) -> pd.Series:
     """same or different where both values are categories, not_comparable where either is a missing status."""
     out = pd.Series(np.where(a.to_numpy() == b.to_numpy(), "same", "different"), index=a.index)
     return out.mask(a.isin(MISSING).to_numpy() | b.isin(MISSING).to_numpy(), "not_comparable")
+
+
+def _has_components(name: str, children: set[str]) -> Callable[[pd.DataFrame], pd.Series]:
+    """The test that a case coded coded_in_components on a variable has component cases."""
+    return lambda d: (d[name] != "coded_in_components") | d["case_id"].isin(children)
 
 
 def _cycle(case_id: str, parents: dict[str, Any]) -> list[str]:

@@ -8,8 +8,9 @@ categories the codebook allows.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pyarrow as pa
 
@@ -48,8 +49,8 @@ def categories(codebook: Codebook, table: str, field: pa.Field) -> list[Any] | N
     cases table, the categories its Arrow field records)."""
     if table == "cases":
         found = (field.metadata or {}).get(b"categories")
-        return json.loads(found) if found is not None else None
-    shared = {"attribution": codebook.attribution_codes, "confidence": [c.level for c in codebook.confidence]}
+        return list(json.loads(found)) if found is not None else None
+    shared: dict[str, list[Any]] = {"attribution": codebook.attribution_codes, "confidence": [c.level for c in codebook.confidence]}
     return shared.get(field.name)
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import yaml
@@ -16,6 +17,7 @@ from .export import HF_DIR, categories
 from .markdown import listing, table
 from .meta import LANGUAGES, DatasetMeta
 from .models import case_model
+
 
 def json_schema(codebook: Codebook) -> str:
     """JSON Schema of a case file, for editors that check YAML."""

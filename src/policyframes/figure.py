@@ -35,7 +35,7 @@ class Matrix:
     rows: list[tuple[str, list[Cell]]]
 
 
-def _font(scale: int = 1) -> ImageFont.FreeTypeFont:
+def _font(scale: int = 1) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=FONT_SIZE * scale)
 
 
@@ -119,6 +119,7 @@ def png(m: Matrix) -> bytes:
         if i:
             draw.rectangle([box.x * SCALE, box.y * SCALE, (box.x + box.w) * SCALE, (box.y + box.h) * SCALE], fill=box.fill, outline=GRID, width=SCALE)
         for line, cy in zip(box.lines, _baselines(box)):
+            xy: tuple[float, float]
             if box.x == 0:
                 xy, anchor = ((box.x + PAD) * SCALE, cy * SCALE), "lm"
             else:

@@ -147,7 +147,7 @@ def _build_models(codebook: Codebook) -> dict[str, type[BaseModel]]:
             "rationale": (Text, Field(description="Why the evidence supports the value (and not the runner-up).")),
             "evidence": (evidence_list, Field(description="Verbatim quotes that support the value.")),
         }
-        validators = {"coding_rules": model_validator(mode="after")(_coding_rules(var))}
+        validators: dict[str, Any] = {"coding_rules": model_validator(mode="after")(_coding_rules(var))}
         adjudication = create_model(
             f"Adjudication_{var.name}",
             __base__=Record,
@@ -157,7 +157,7 @@ def _build_models(codebook: Codebook) -> dict[str, type[BaseModel]]:
             rationale=(Text, Field(description="Why this value was chosen.")),
             evidence=(evidence_list, Field(description="Evidence, when the final value is not one a coder gave.")),
         )
-        coding = create_model(
+        coding = create_model(  # type: ignore[call-overload]  # fields given as a mapping
             f"Coding_{var.name}",
             __base__=Record,
             __validators__=validators,
@@ -166,13 +166,13 @@ def _build_models(codebook: Codebook) -> dict[str, type[BaseModel]]:
             adjudication=(adjudication | None, Field(default=None, description="Final decision where coders disagreed.")),
         )
         codes_fields[var.name] = (coding, Field(description=var.label))
-        other = create_model(f"OtherCoding_{var.name}", __base__=Record, __validators__=validators, **common)
+        other = create_model(f"OtherCoding_{var.name}", __base__=Record, __validators__=validators, **common)  # type: ignore[call-overload]
         other_codes_fields[var.name] = (other, Field(description=var.label))
     codes = create_model("Codes", __base__=Record, **codes_fields)
 
     fact_fields: dict[str, Any] = {}
     for var in codebook.facts:
-        checks = {"fact_rules": model_validator(mode="after")(_fact_rules)}
+        checks: dict[str, Any] = {"fact_rules": model_validator(mode="after")(_fact_rules)}
         if var.level == "date":
             checks["check_date"] = field_validator("value")(_check_date)
         fact = create_model(
@@ -275,7 +275,7 @@ def _coding_rules(var: Variable) -> Any:
             raise LocatedError(("evidence",), f"the category {self.value!r} needs at least one evidence quote "
                                f"(only the missing statuses {', '.join(var.allowed_missing)} need none)")
         if self.runner_up == self.value:
-            raise LocatedError(("runner_up",), f"the runner-up is the value itself: give the second-best category, or none")
+            raise LocatedError(("runner_up",), "the runner-up is the value itself: give the second-best category, or none")
         specify = category is not None and category.specify
         if specify and self.other_specification is None:
             raise LocatedError(("other_specification",), f"the value {self.value!r} needs other_specification: say in a few words what it is")
@@ -338,7 +338,7 @@ class Comparison(Record):
     id: str = Field(pattern=ID_PATTERN)
     cases: list[str] = Field(min_length=2, max_length=2)
     summary: Text
-    dimensions: dict[str, "DimensionContrast"]
+    dimensions: dict[str, DimensionContrast]
 
     @field_validator("cases")
     @classmethod

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from itertools import permutations
-from typing import Hashable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -23,16 +23,16 @@ from .codebook import MISSING, Codebook
 Unit = Sequence[Hashable | None]  # the values the coders gave one unit; None where a coder gave none
 
 
-def _coincidences(units: Sequence[Unit]) -> Counter:
+def _coincidences(units: Sequence[Unit]) -> Counter[tuple[Hashable, Hashable]]:
     """o[c, k]: how often values c and k were paired within units, each unit weighted 1/(m-1)."""
-    o: Counter = Counter()
+    o: Counter[tuple[Hashable, Hashable]] = Counter()
     for unit in units:
         values = [v for v in unit if v is not None]
         m = len(values)
         if m < 2:
             continue
         for c, k in permutations(values, 2):
-            o[c, k] += 1 / (m - 1)
+            o[c, k] += 1 / (m - 1)  # type: ignore[assignment]  # weights are fractions
     return o
 
 

@@ -110,7 +110,7 @@ class Rows:
         row["start_date_precision"], row["start_date_earliest"], row["start_date_latest"] = _dates(row[start])
         for var in cb.coded:
             coding = getattr(case.codes, var.name)
-            path = ("codes", var.name)
+            path: tuple[str | int, ...] = ("codes", var.name)
             row[var.name] = final_value(coding)
             self.coding(file, path, case.case_id, var.name, coding.coder, coding)
             if coding.adjudication is not None:

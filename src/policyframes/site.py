@@ -27,7 +27,6 @@ from .markdown import MAX_ROWS
 from .palette import swatches
 from .passages import GAP, Span, anchor, excerpt_blocks, mark_up
 from .rows import PROVENANCE
-from .textmatch import NormalisedText
 
 if TYPE_CHECKING:
     from .build import Validated

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -37,7 +38,7 @@ def stata_frame(table: pa.Table, codebook: Codebook) -> tuple[pd.DataFrame, dict
     for var in codebook.categorical:
         codes = categories(codebook, var)
         number = {code: i for i, code in enumerate(codes)}
-        values = [None if pd.isna(v) else number[v] for v in df[var.name].astype(object)]
+        values: list[Any] = [None if pd.isna(v) else number[v] for v in df[var.name].astype(object)]
         labels[var.name] = {i: code for i, code in enumerate(codes)}
         if var in codebook.ordinal:
             status = df.pop(var.name + STATUS_SUFFIX).astype(object)

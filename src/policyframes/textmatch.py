@@ -45,7 +45,10 @@ class NormalisedText:
     def __init__(self, text: str) -> None:
         # Each run of whitespace, and each line-end break after a dash, becomes one
         # character (a space, or the dash) that maps back to where the run starts.
-        pieces, starts, ends, done = [], [], [], 0
+        pieces: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        done = 0
         for match in _BREAK_OR_SPACE.finditer(text):
             pieces += (text[done:match.start()], match.group(1) or " ")
             starts.append(match.start())

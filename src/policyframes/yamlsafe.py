@@ -12,7 +12,6 @@ is).
 
 from __future__ import annotations
 
-import os
 import stat
 from pathlib import Path
 from typing import Any
@@ -205,10 +204,10 @@ def _document(loader: Any) -> Any:
             if not isinstance(value, str):
                 shown = "a mapping" if kind == "map" else "a list" if kind == "seq" else repr(value)
                 raise YamlError(f"keys must be text, not {shown}", line, where)
-            if value in parent:
-                raise YamlError(f"duplicate key {value!r} (first on line {parent.key_lines[value]})", line,
+            if value in parent:  # type: ignore[operator]  # is_key: parent is an LDict
+                raise YamlError(f"duplicate key {value!r} (first on line {parent.key_lines[value]})", line,  # type: ignore[union-attr]
                                 field_path([*trail, value]))
-            parent.key_lines[value] = line
+            parent.key_lines[value] = line  # type: ignore[union-attr]
             pending[-1] = value
             continue
         if isinstance(parent, LDict):
@@ -223,7 +222,7 @@ def _document(loader: Any) -> Any:
             if len(open_nodes) == MAX_DEPTH:
                 raise YamlError(f"YAML nested more than {MAX_DEPTH} levels deep", line)
             if parent is not None:
-                trail.append(slot)
+                trail.append(slot)  # type: ignore[arg-type]  # slot is set when there is a parent
             open_nodes.append(value)
             pending.append(_NEXT_KEY)
         elif parent is None:
