@@ -94,12 +94,12 @@ def linked(root: Path, rel: str) -> bool:
 def read_yaml(root: Path, rel: str, problems: list[Problem]) -> Any | None:
     """Parse one YAML file; on failure record the problem and return None."""
     if linked(root, rel):
-        problems.append(Problem(rel, 0, "", "symbolic links are not allowed in annotations"))
+        problems.append(Problem(rel, 0, "", "symbolic links are not allowed in annotations", "file.symlink"))
         return None
     try:
         return load_file(root / rel)
     except YamlError as exc:
-        problems.append(Problem(rel, exc.line, exc.field, exc.message))
+        problems.append(Problem(rel, exc.line, exc.field, exc.message, exc.code))
     return None
 
 
@@ -110,7 +110,7 @@ def read_validated(root: Path, rel: str, model: type[BaseModel], problems: list[
         return None, None
     if not isinstance(data, dict):
         got = "a list" if isinstance(data, list) else f"{type(data).__name__} {data!r:.40}"
-        problems.append(Problem(rel, 1, "", f"expected a mapping of keys to values, got {got}"))
+        problems.append(Problem(rel, 1, "", f"expected a mapping of keys to values, got {got}", "record.not-a-mapping"))
         return data, None
     try:
         return data, validate(model, data, rel, problems)
@@ -146,22 +146,22 @@ def read_sources(root: Path, problems: list[Problem]) -> tuple[LDict | None, dic
             except OSError as exc:
                 trouble = f"cannot read {rel}: {exc.strerror or exc}"
         if trouble:
-            problems.append(Problem(layout.SOURCES_META, line, where, trouble))
+            problems.append(Problem(layout.SOURCES_META, line, where, trouble, "source.file"))
             continue
         digest = hashlib.sha256(raw).hexdigest()
         if digest != meta.sha256:
             problems.append(
                 Problem(layout.SOURCES_META, line_of(data, ("sources", i, "sha256")), f"sources[{i}].sha256",
-                        f"{meta.file} has SHA-256 {digest}, not the recorded {meta.sha256}: the source text changed")
+                        f"{meta.file} has SHA-256 {digest}, not the recorded {meta.sha256}: the source text changed", "source.checksum")
             )
             continue
         if meta.source_id in sources:
-            problems.append(Problem(layout.SOURCES_META, line_of(data, ("sources", i, "source_id")), f"sources[{i}].source_id", f"duplicate source id {meta.source_id!r}"))
+            problems.append(Problem(layout.SOURCES_META, line_of(data, ("sources", i, "source_id")), f"sources[{i}].source_id", f"duplicate source id {meta.source_id!r}", "source.duplicate"))
             continue
         try:
             sources[meta.source_id] = Source(meta, raw.decode("utf-8"), i)
         except UnicodeDecodeError:
-            problems.append(Problem(layout.SOURCES_META, line, where, f"{layout.SOURCES_DIR}/{meta.file} is not valid UTF-8"))
+            problems.append(Problem(layout.SOURCES_META, line, where, f"{layout.SOURCES_DIR}/{meta.file} is not valid UTF-8", "source.file"))
     return data, sources
 
 
@@ -201,7 +201,7 @@ def placeholders_left(data: Any, rel: str, left: frozenset[str]) -> list[Problem
     walk(data, ())
     return [Problem(rel, line_of(data, path), field_path(path),
                     f"the template's placeholder {_at(data, path)!r} is still here: replace it with the case's own value "
-                    "(or not_reported where the sources are silent)") for path in found]
+                    "(or not_reported where the sources are silent)", "case.placeholder") for path in found]
 
 
 def _at(data: Any, path: tuple[Any, ...]) -> Any:
@@ -259,17 +259,17 @@ def _read_chunk(chunk: _Chunk, cb: Codebook) -> _Chunk:
             continue
         folder, stem = Path(rel).parent.name, Path(rel).stem
         if chunk.kind == "coding" and record.coder != folder:
-            chunk.problems.append(Problem(rel, line_of(data, ("coder",)), "coder", f"coder {record.coder!r} differs from the folder name {folder!r}"))
+            chunk.problems.append(Problem(rel, line_of(data, ("coder",)), "coder", f"coder {record.coder!r} differs from the folder name {folder!r}", "coding.folder"))
         elif chunk.kind == "coding" and record.codebook_version != cb.codebook_version:
             chunk.problems.append(Problem(rel, line_of(data, ("codebook_version",)), "codebook_version",
                                           f"coded under codebook {record.codebook_version}, but the codebook is {cb.codebook_version}: "
-                                          "a coding enters the dataset only under the codebook it was made with"))
+                                          "a coding enters the dataset only under the codebook it was made with", "coding.codebook-version"))
         elif record.case_id != stem:
             message = f"case id {record.case_id!r} differs from the file name {stem!r}"
             other = f"{Path(rel).parent}/{record.case_id}.yaml"
             if chunk.kind == "case" and (chunk.root / other).is_file():
                 message += f"; {record.case_id!r} is the id of {other}: case ids must be unique"
-            chunk.problems.append(Problem(rel, line_of(data, ("case_id",)), "case_id", message))
+            chunk.problems.append(Problem(rel, line_of(data, ("case_id",)), "case_id", message, "case.file-name"))
         elif chunk.kind == "case":
             rows.case(rel, record)
             codings = {v.name: getattr(record.codes, v.name) for v in cb.coded}
@@ -310,7 +310,7 @@ def _read_chunks(chunks: list[_Chunk], cb: Codebook) -> Iterator[_Chunk]:
 def _read_case_files(root: Path, ann: Annotations) -> None:
     ann.case_files = case_files(root)
     for rel in _misnamed_case_files(root):
-        ann.problems.append(Problem(rel, 0, "", f"not read: case files are named <case_id>.yaml (rename it to {Path(rel).stem}.yaml)"))
+        ann.problems.append(Problem(rel, 0, "", f"not read: case files are named <case_id>.yaml (rename it to {Path(rel).stem}.yaml)", "file.misnamed"))
     left = placeholders(root, ann.codebook, ann.problems)
     matches = {(m.coder, m.unit): m.case for m in ann.unit_matches}
     chunks = [_Chunk(root, kind, files[i:i + CHUNK_FILES], left, matches)

@@ -26,7 +26,7 @@ from .citation import bibtex, citation_cff
 from .croissant import croissant
 from .csvexport import write_csv
 from .datapackage import datapackage
-from .docs import codebook_markdown, datacard_blocks, fill_blocks, hf_card, json_schema
+from .docs import codebook_markdown, datacard_blocks, fill_blocks, hf_card, json_schema, problem_codes
 from .export import has_categories, write_parquet
 from .manifest import write_manifest
 from .markdown import MAX_ROWS
@@ -83,6 +83,7 @@ def generated_files(v: Validated) -> dict[str, str]:
     return {
         layout.JSON_SCHEMA: json_schema(cb),
         layout.CODEBOOK_DOC: codebook_markdown(cb),
+        layout.PROBLEM_CODES_DOC: problem_codes(),
         layout.DATACARD: fill_blocks(datacard, datacard_blocks(cb, v.meta, v.tables.as_dict(), extra)),
         layout.CITATION: citation_cff(v.meta),
     }

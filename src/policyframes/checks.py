@@ -31,16 +31,18 @@ from .yamlsafe import YamlError, load_file
 
 @dataclass(frozen=True)
 class Rule:
-    """A row-wise condition with the YAML key it is about and a message for failures."""
+    """A row-wise condition with its problem code, the YAML key it is about and a
+    message for failures."""
 
+    code: str
     key: str
     test: Callable[[pd.DataFrame], pd.Series]
     message: Callable[[pd.Series], str]
 
 
-def _isin(column: str, key: str, allowed: list[str], what: str = "") -> Rule:
+def _isin(code: str, column: str, key: str, allowed: list[str], what: str = "") -> Rule:
     allowed_set = set(allowed)
-    return Rule(key, lambda d: d[column].isin(allowed_set), lambda r: (what or "") + not_one_of(r[column], allowed))
+    return Rule(code, key, lambda d: d[column].isin(allowed_set), lambda r: (what or "") + not_one_of(r[column], allowed))
 
 
 _SLICE = 20_000  # rows turned into Python objects at a time
@@ -76,8 +78,7 @@ class _Lines:
             except (OSError, YamlError):
                 self.parsed[file] = None
         data = self.parsed[file]
-        path = path_at(data, field)
-        return line_of(data, path + (key.split(".")[0],) if key else path)
+        return line_of(data, path_at(data, ".".join(p for p in (field, key) if p)))
 
 
 def _run(table: str, df: pd.DataFrame, rules: list[Rule], unique: list[str] | None, problems: list[Problem], lines: _Lines) -> None:
@@ -92,13 +93,13 @@ def _run(table: str, df: pd.DataFrame, rules: list[Rule], unique: list[str] | No
                 continue
             row = df.loc[index]
             if check == "multiple_fields_uniqueness":
-                key = ""
+                key, code = "", f"{table}.duplicate"
                 message = f"duplicate {table} row: {', '.join(f'{c}={row[c]!r}' for c in unique or [])}"
             else:
                 rule = rules[int(check)]
-                key, message = rule.key, rule.message(row)
+                key, code, message = rule.key, rule.code, rule.message(row)
             field = ".".join(p for p in (row["_field"], key) if p)
-            problems.append(Problem(row["_file"], lines(row["_file"], row["_field"], key), field, message))
+            problems.append(Problem(row["_file"], lines(row["_file"], row["_field"], key), field, message, code))
 
 
 def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
@@ -113,7 +114,7 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
     known_ids = sorted(case_ids | {Path(f).stem for f in ann.case_files})
     coded = [v.name for v in cb.coded]
 
-    case_rules = [_isin(v.name, v.name, cb.allowed(v.name)) for v in cb.categorical]
+    case_rules = [_isin("cases.not-one-of", v.name, v.name, cb.allowed(v.name)) for v in cb.categorical]
     pairs = codings[["case_id", "dimension"]].drop_duplicates()
     n_coded = pairs[pairs["dimension"].isin(coded)].groupby("case_id").size()
     complete = set(n_coded.index[n_coded == len(coded)])
@@ -122,19 +123,19 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
         return ", ".join(sorted(set(coded) - set(pairs.loc[pairs["case_id"] == case_id, "dimension"])))
 
     case_rules.append(Rule(
-        "codes",
+        "cases.not-coded", "codes",
         lambda d: d["case_id"].isin(complete),
         lambda r: f"dimensions not coded: {not_coded(r['case_id'])}",
     ))
     texts = {sid: s.text for sid, s in ann.sources.items()}
     src = cb.role("sources").name
     case_rules.append(Rule(
-        src,
+        "cases.unknown-source", src,
         lambda d: d[src].map(lambda listed: set(listed) <= texts.keys()),
         lambda r: "; ".join("source " + not_one_of(s, sorted(texts)) for s in r[src] if s not in texts),
     ))
     case_rules.append(Rule(
-        src,
+        "cases.source-twice", src,
         lambda d: d[src].map(lambda listed: len(set(listed)) == len(listed)),
         lambda r: f"sources listed twice: {', '.join(sorted({s for s in r[src] if list(r[src]).count(s) > 1}))}",
     ))
@@ -142,35 +143,36 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
     parents = dict(zip(cases["case_id"].tolist(), cases[parent].tolist()))
     children = {p for p in parents.values() if isinstance(p, str)}
     case_rules.append(Rule(
-        parent,
+        "cases.parent", parent,
         lambda d: d[parent].isna() | d[parent].isin(known_ids),
         lambda r: "parent case " + not_one_of(r[parent], known_ids),
     ))
     case_rules.append(Rule(
-        parent,
+        "cases.parent", parent,
         lambda d: d["case_id"].map(lambda c: not _in_cycle(c, parents)),
         lambda r: f"the parent_case links form a cycle: {' -> '.join(_cycle(r['case_id'], parents))}",
     ))
     for var in cb.coded:
         if "coded_in_components" in var.missing:
             case_rules.append(Rule(
-                f"codes.{var.name}", _has_components(var.name, children),
+                "cases.components", f"codes.{var.name}", _has_components(var.name, children),
                 lambda r: f"coded_in_components needs component cases, but no case names {r['case_id']!r} as its parent_case",
             ))
     dup = cases["case_id"].duplicated(keep=False)
     for _, row in cases[dup].iterrows():
         others = cases[(cases["case_id"] == row["case_id"]) & (cases["_file"] != row["_file"])]["_file"].tolist()
-        problems.append(Problem(row["_file"], lines(row["_file"], ""), "case_id", f"duplicate case id {row['case_id']!r} (also in {', '.join(others)})"))
+        problems.append(Problem(row["_file"], lines(row["_file"], ""), "case_id", f"duplicate case id {row['case_id']!r} (also in {', '.join(others)})",
+                                "cases.duplicate"))
     _run("cases", cases, case_rules, None, problems, lines)
 
     allowed_pairs = {(v.name, code) for v in cb.coded for code in cb.allowed(v.name)}
     coding_rules = [
-        _isin("dimension", "", coded, "dimension "),
-        _isin("coder", "coder", sorted(ann.coders), "coder "),
-        Rule("value", lambda d: _each(d, ["dimension", "value"], lambda dim, value: (dim, value) in allowed_pairs),
+        _isin("codings.unknown-variable", "dimension", "", coded, "dimension "),
+        _isin("codings.unknown-coder", "coder", "coder", sorted(ann.coders), "coder "),
+        Rule("codings.not-one-of", "value", lambda d: _each(d, ["dimension", "value"], lambda dim, value: (dim, value) in allowed_pairs),
              lambda r: not_one_of(r["value"], cb.allowed(r["dimension"]) if r["dimension"] in coded else [])),
-        Rule("confidence", lambda d: d["confidence"].between(1, 3), lambda r: f"confidence {r['confidence']} is not 1, 2 or 3"),
-        _isin("case_id", "", sorted(case_ids), "case "),
+        Rule("codings.confidence", "confidence", lambda d: d["confidence"].between(1, 3), lambda r: f"confidence {r['confidence']} is not 1, 2 or 3"),
+        _isin("codings.unknown-case", "case_id", "", sorted(case_ids), "case "),
     ]
     _run("codings", codings, coding_rules, ["case_id", "dimension", "coder"], problems, lines)
     _check_adjudications(ann, tables, problems, lines)
@@ -202,15 +204,15 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
         return _each(d, ["quote"], lambda q: _example_in(" ".join(q.split()), examples) is None)
 
     evidence_rules = [
-        _isin("source_id", "source", sorted(texts), "source "),
-        Rule("quote", reused, lambda r: "this quote is the codebook's example of "
+        _isin("evidence.unknown-source", "source_id", "source", sorted(texts), "source "),
+        Rule("evidence.example-reuse", "quote", reused, lambda r: "this quote is the codebook's example of "
              f"{_example_in(' '.join(r['quote'].split()), examples)}: examples illustrate and are never evidence of a coded case; "
              "quote another passage, or change the example in schema/codebook.yaml"),
-        Rule("end", lambda d: inside, lambda r: f"offsets {r['start']}..{r['end']} are outside source {r['source_id']!r} ({lengths[r['source_id']]} characters)"),
-        Rule("quote", quoted, lambda r: _mismatch(index[r["source_id"]], r)),
-        Rule("source", lambda d: _each(d, ["case_id", "source_id", "record_type"], lambda c, s, t: t == "relation" or s not in texts or (c, s) in listed),
+        Rule("evidence.outside-source", "end", lambda d: inside, lambda r: f"offsets {r['start']}..{r['end']} are outside source {r['source_id']!r} ({lengths[r['source_id']]} characters)"),
+        Rule("evidence.quote-mismatch", "quote", quoted, lambda r: _mismatch(index[r["source_id"]], r)),
+        Rule("evidence.source-not-listed", "source", lambda d: _each(d, ["case_id", "source_id", "record_type"], lambda c, s, t: t == "relation" or s not in texts or (c, s) in listed),
              lambda r: f"source {r['source_id']!r} is not listed in the case's sources"),
-        _isin("attribution", "attribution", cb.attribution_codes),
+        _isin("evidence.unknown-attribution", "attribution", "attribution", cb.attribution_codes),
     ]
     _run("evidence", evidence, evidence_rules, None, problems, lines)
 
@@ -218,10 +220,10 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
         for k, case_id in enumerate(comparison.cases):
             if case_id not in known_ids:
                 problems.append(Problem(layout.COMPARISONS, line_of(ann.comparisons_data, ("comparisons", i, "cases", k)),
-                                        f"comparisons[{i}].cases[{k}]", "case " + not_one_of(case_id, known_ids)))
+                                        f"comparisons[{i}].cases[{k}]", "case " + not_one_of(case_id, known_ids), "comparisons.unknown-case"))
     comparison_rules = [
-        _isin("dimension", "", coded, "dimension "),
-        Rule("contrast",
+        _isin("comparisons.unknown-variable", "dimension", "", coded, "dimension "),
+        Rule("comparisons.contrast", "contrast",
              lambda d: d["value_a"].isna() | d["value_b"].isna() | (_contrast(d["value_a"], d["value_b"]) == d["contrast"]),
              lambda r: f"says {r['contrast']!r}, but the codes are {r['value_a']!r} and {r['value_b']!r}, "
              f"which are {_contrast(pd.Series([r['value_a']]), pd.Series([r['value_b']]))[0]!r}"),
@@ -230,11 +232,11 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
 
     targets = {r.code: r.target for r in cb.relation_types}
     relation_rules = [
-        _isin("from_case", "from", known_ids, "case "),
-        Rule("to", lambda d: _each(d, ["type", "to_case"], lambda t, c: (targets.get(t) == "centre") == (c is None or c != c)),
+        _isin("relations.unknown-case", "from_case", "from", known_ids, "case "),
+        Rule("relations.target", "to", lambda d: _each(d, ["type", "to_case"], lambda t, c: (targets.get(t) == "centre") == (c is None or c != c)),
              lambda r: f"a {r['type']!r} relation points at {'the centre: remove' if targets.get(r['type']) == 'centre' else 'a case: give'} `to`"),
-        Rule("to", lambda d: d["to_case"].isna() | d["to_case"].isin(known_ids), lambda r: not_one_of(r["to_case"], known_ids).replace("'", "case '", 1)),
-        Rule("to", lambda d: d["to_case"] != d["from_case"], lambda r: "a case cannot relate to itself"),
+        Rule("relations.unknown-case", "to", lambda d: d["to_case"].isna() | d["to_case"].isin(known_ids), lambda r: not_one_of(r["to_case"], known_ids).replace("'", "case '", 1)),
+        Rule("relations.target", "to", lambda d: d["to_case"] != d["from_case"], lambda r: "a case cannot relate to itself"),
     ]
     _run("relations", tables.relations, relation_rules, ["relation_id"], problems, lines)
     _run("timeline", tables.timeline, [], ["event_id"], problems, lines)
@@ -285,9 +287,11 @@ def check_columns(ann: Annotations, tables: Tables) -> list[Problem]:
         undescribed = sorted(built - set(described))
         line = line_of(ann.codebook_data, ("tables", table, "columns"))
         if unbuilt:
-            problems.append(Problem(layout.CODEBOOK, line, f"tables.{table}.columns", f"no such column in the {table} table: {', '.join(unbuilt)}"))
+            problems.append(Problem(layout.CODEBOOK, line, f"tables.{table}.columns", f"no such column in the {table} table: {', '.join(unbuilt)}",
+                                    "codebook.columns"))
         if undescribed:
-            problems.append(Problem(layout.CODEBOOK, line, f"tables.{table}.columns", f"columns of the {table} table not described: {', '.join(undescribed)}"))
+            problems.append(Problem(layout.CODEBOOK, line, f"tables.{table}.columns", f"columns of the {table} table not described: {', '.join(undescribed)}",
+                                    "codebook.columns"))
     return problems
 
 
@@ -308,7 +312,7 @@ def _check_adjudications(ann: Annotations, tables: Tables, problems: list[Proble
 
     primary = codings.loc[codings["_file"].str.startswith(layout.CASES_DIR + "/"), ["case_id", "dimension", *PROVENANCE]]
     _run("codings", primary, [Rule(
-        "adjudication",
+        "codings.needs-adjudication", "adjudication",
         lambda d: _each(d, ["case_id", "dimension"], lambda c, dim: (c, dim) not in split or (c, dim) in adjudicated),
         lambda r: f"coders disagree ({shown((r['case_id'], r['dimension']))}): add an adjudication with value, by and rationale",
     )], None, problems, lines)
@@ -318,18 +322,18 @@ def _check_adjudications(ann: Annotations, tables: Tables, problems: list[Proble
         return value in MISSING or value in values.get(key, {}).values() or adjudicated.get(key, False)
 
     _run("adjudications", tables.adjudications, [
-        Rule("value", lambda d: _each(d, ["case_id", "dimension"], lambda c, dim: (c, dim) in split),
+        Rule("adjudications.not-needed", "value", lambda d: _each(d, ["case_id", "dimension"], lambda c, dim: (c, dim) in split),
              lambda r: f"the coders do not disagree here ({shown((r['case_id'], r['dimension']))}): remove the adjudication"),
-        Rule("value", lambda d: _each(d, ["case_id", "dimension", "value"], grounded), lambda r: f"{r['value']!r} is no coder's value: give the adjudication its own evidence"),
-        _isin("adjudicator", "by", sorted(ann.coders), "coder "),
-        Rule("by", lambda d: _each(d, ["case_id", "dimension", "adjudicator"], lambda c, dim, by: by not in values.get((c, dim), {})),
+        Rule("adjudications.ungrounded", "value", lambda d: _each(d, ["case_id", "dimension", "value"], grounded), lambda r: f"{r['value']!r} is no coder's value: give the adjudication its own evidence"),
+        _isin("adjudications.unknown-adjudicator", "adjudicator", "by", sorted(ann.coders), "coder "),
+        Rule("adjudications.by-a-coder", "by", lambda d: _each(d, ["case_id", "dimension", "adjudicator"], lambda c, dim, by: by not in values.get((c, dim), {})),
              lambda r: f"{r['adjudicator']!r} coded this case and variable ({shown((r['case_id'], r['dimension']))}): "
              "an adjudication is made by a coder who coded neither side"),
     ], None, problems, lines)
     coders_per_case = codings.groupby("case_id")["coder"].nunique()
     single = {rec.case_id for rec in ann.cases if rec.single_coded}
     _run("cases", tables.cases, [Rule(
-        "codes",
+        "cases.single-coding", "codes",
         lambda d: d["case_id"].map(lambda c: coders_per_case.get(c, 0) >= 2 or c in single),
         lambda r: f"the case has {coders_per_case.get(r['case_id'], 0)} independent coding(s): add a second coder's file "
         f"(annotations/codings/<coder>/{r['case_id']}.yaml), or say `single_coded:` with the reason",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
@@ -23,6 +23,13 @@ BUILD_ROLES = {
 }
 DERIVED_VARIABLES = ("start_date_precision", "start_date_earliest", "start_date_latest", "framing_pfc")
 STATUS_SUFFIX = "_status"  # companion column of an ordinal variable: its missing status
+
+
+class CodebookError(LocatedError):
+    """An inconsistency of the codebook, at the path `loc` in schema/codebook.yaml."""
+
+    def __init__(self, loc: tuple[Any, ...], message: str) -> None:
+        super().__init__(loc, message, "codebook.invalid")
 
 
 class _Strict(BaseModel):
@@ -177,7 +184,7 @@ class Codebook(_Strict):
         by_name: dict[str, Variable] = {}
         for i, var in enumerate(self.variables):
             if var.name in by_name:
-                raise LocatedError(("variables", i, "name"), f"duplicate variable name {var.name!r}")
+                raise CodebookError(("variables", i, "name"), f"duplicate variable name {var.name!r}")
             by_name[var.name] = var
         object.__setattr__(self, "variables", tuple(self._resolved(var, by_name, i) for i, var in enumerate(self.variables)))
         self._check_roles()
@@ -188,30 +195,30 @@ class Codebook(_Strict):
             at: tuple[str | int, ...] = ("variables", i)
             codes = var.codes
             if len(set(codes)) != len(codes) or set(codes) & set(MISSING):
-                raise LocatedError(at + ("categories",), f"{var.name}: category codes must be unique and not missing codes")
+                raise CodebookError(at + ("categories",), f"{var.name}: category codes must be unique and not missing codes")
             if var.is_categorical and not codes and var.name != "framing_pfc":
-                raise LocatedError(at + ("level",), f"{var.name}: a {var.level} variable needs categories")
+                raise CodebookError(at + ("level",), f"{var.name}: a {var.level} variable needs categories")
             if var.kind == "derived" and var.name not in DERIVED_VARIABLES:
-                raise LocatedError(at + ("name",), f"the build computes no derived variable {var.name!r}; "
+                raise CodebookError(at + ("name",), f"the build computes no derived variable {var.name!r}; "
                                    f"derived variables are {', '.join(DERIVED_VARIABLES)}")
             if var.kind == "coded" and not var.missing:
-                raise LocatedError(at, f"{var.name}: a coded variable must say under `missing` when each missing status applies")
+                raise CodebookError(at, f"{var.name}: a coded variable must say under `missing` when each missing status applies")
             if set(var.missing) - set(MISSING):
-                raise LocatedError(at + ("missing",), f"{var.name}: missing statuses are {', '.join(MISSING)}")
+                raise CodebookError(at + ("missing",), f"{var.name}: missing statuses are {', '.join(MISSING)}")
             for k, key in enumerate(var.references):
                 if key not in refs:
-                    raise LocatedError(at + ("references", k), f"{var.name}: no reference with key {key!r} in `references`")
+                    raise CodebookError(at + ("references", k), f"{var.name}: no reference with key {key!r} in `references`")
             for j, cat in enumerate(var.categories):
                 where = at + ("categories", j)
                 if var.kind == "coded" and not (cat.decision_rule and cat.example):
-                    raise LocatedError(where, f"{var.name}.{cat.code}: needs a decision_rule and an example")
+                    raise CodebookError(where, f"{var.name}.{cat.code}: needs a decision_rule and an example")
                 on_framing = framing in (var.name, var.categories_from)
                 own_pfc = on_framing and j < len(self.variable(framing).categories)
                 if (cat.pfc is not None) != own_pfc or (cat.pfc and cat.pfc not in pfc):
-                    raise LocatedError(where + (("pfc",) if cat.pfc else ()),
+                    raise CodebookError(where + (("pfc",) if cat.pfc else ()),
                                        f"{var.name}.{cat.code}: pfc crosswalk must name a pfc_frames code, on the framing categories only")
         if set(self.tables) != set(TABLES):
-            raise LocatedError(("tables",), f"tables must describe {', '.join(TABLES)}")
+            raise CodebookError(("tables",), f"tables must describe {', '.join(TABLES)}")
         return self
 
     @staticmethod
@@ -221,32 +228,32 @@ class Codebook(_Strict):
             return var
         base = by_name.get(var.categories_from)
         if base is None or base.categories_from is not None or not base.categories:
-            raise LocatedError(("variables", index, "categories_from"),
+            raise CodebookError(("variables", index, "categories_from"),
                                f"{var.name}: categories_from must name a variable with categories of its own")
         shared = base.categories + var.extra_categories
         if var.categories and var.categories != shared:
-            raise LocatedError(("variables", index, "categories"), f"{var.name}: give categories_from or categories, not both")
+            raise CodebookError(("variables", index, "categories"), f"{var.name}: give categories_from or categories, not both")
         return var.model_copy(update={"categories": shared})
 
     def _check_roles(self) -> None:
         declared = {r.code: r for r in self.roles}
         for code, kind in BUILD_ROLES.items():
             if code not in declared:
-                raise LocatedError(("roles",), f"the build needs the role {code!r}; declare it under `roles`")
+                raise CodebookError(("roles",), f"the build needs the role {code!r}; declare it under `roles`")
             holders = [i for i, v in enumerate(self.variables) if code in v.roles]
             if len(holders) != 1:
-                raise LocatedError(("variables",), f"the build needs exactly one variable with the role {code!r} "
+                raise CodebookError(("variables",), f"the build needs exactly one variable with the role {code!r} "
                                    f"(a {kind} variable of level {declared[code].level}); found {len(holders)}")
             var = self.variables[holders[0]]
             if var.kind != kind or var.level != declared[code].level:
-                raise LocatedError(("variables", holders[0], "roles"), f"{var.name}: the role {code!r} needs a {kind} "
+                raise CodebookError(("variables", holders[0], "roles"), f"{var.name}: the role {code!r} needs a {kind} "
                                    f"variable of level {declared[code].level}, not a {var.kind} one of level {var.level}")
         if self.role("id").name != "case_id":
-            raise LocatedError(("variables",), "the variable with the role 'id' must be named case_id: every table joins on it")
+            raise CodebookError(("variables",), "the variable with the role 'id' must be named case_id: every table joins on it")
         for i, var in enumerate(self.variables):
             for k, code in enumerate(var.roles):
                 if code not in declared:
-                    raise LocatedError(("variables", i, "roles", k), f"{var.name}: unknown role {code!r}; roles are {', '.join(declared)}")
+                    raise CodebookError(("variables", i, "roles", k), f"{var.name}: unknown role {code!r}; roles are {', '.join(declared)}")
 
     def role(self, code: str) -> Variable:
         """The variable that holds a role the build relies on."""

@@ -17,6 +17,7 @@ from .export import HF_DIR, categories
 from .markdown import listing, table
 from .meta import LANGUAGES, DatasetMeta
 from .models import case_model
+from .problems import CODES
 
 
 def json_schema(codebook: Codebook) -> str:
@@ -158,6 +159,23 @@ def codebook_markdown(codebook: Codebook) -> str:
             continue
         out += [f"### {name}", "", tab.description, "", table(["Column", "Type", "Description"], [[f"`{c.name}`", c.type, c.description] for c in tab.columns]), ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def problem_codes() -> str:
+    """The list of problem codes with their meaning (docs/problem-codes.md)."""
+    return "\n".join([
+        "# Problem codes",
+        "",
+        "<!-- Generated from src/policyframes/problems.py by `policyframes build`; do not edit. -->",
+        "",
+        "Every problem `policyframes validate` reports carries one of these stable codes, in its text output",
+        "(`[code]` at the end of the line) and as `code` in `--format json`. Match on the code: messages may be",
+        "reworded. The prefix says which layer finds the problem: `file` and `yaml` (reading a file), `record`",
+        "(one record against its model generated from the codebook), `source`, `case` and `coding` (rules of one",
+        "file), one prefix per table for the rules across files, `codebook` (the codebook itself), and `locate`.",
+        "",
+        table(["Code", "Meaning"], [[f"`{code}`", meaning] for code, meaning in CODES.items()]),
+    ]) + "\n"
 
 
 def hf_features(codebook: Codebook, table_name: str) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ from pathlib import Path
 CODEBOOK = "schema/codebook.yaml"
 JSON_SCHEMA = "schema/case.schema.json"
 CODEBOOK_DOC = "schema/CODEBOOK.md"
+PROBLEM_CODES_DOC = "docs/problem-codes.md"
 DATACARD = "DATACARD.md"
 DATASET_META = "dataset.yaml"
 CITATION = "CITATION.cff"

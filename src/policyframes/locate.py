@@ -62,12 +62,12 @@ def locate_file(root: Path, rel: str, sources: dict[str, Source], write: bool) -
     problems: list[Problem] = []
     path = root / rel
     if linked(root, rel):
-        return [], [Problem(rel, 0, "", "symbolic links are not allowed in annotations")]
+        return [], [Problem(rel, 0, "", "symbolic links are not allowed in annotations", "file.symlink")]
     try:
         text = read_text(path)
         loads(text)  # the same safety checks as validation
     except YamlError as exc:
-        return [], [Problem(rel, exc.line, exc.field, exc.message)]
+        return [], [Problem(rel, exc.line, exc.field, exc.message, exc.code)]
     document = yaml.compose(text, Loader=_Loader)
     indexes: dict[str, NormalisedText] = {}
     edits: list[tuple[int, int, str]] = []
@@ -78,10 +78,10 @@ def locate_file(root: Path, rel: str, sources: dict[str, Source], write: bool) -
         source_id = keys.get("source", (None, None))[1]
         quote = keys.get("quote", (None, None))[1]
         if not isinstance(source_id, yaml.ScalarNode) or not isinstance(quote, yaml.ScalarNode):
-            problems.append(Problem(rel, line, where, "an evidence item needs a source and a quote"))
+            problems.append(Problem(rel, line, where, "an evidence item needs a source and a quote", "locate.incomplete"))
             continue
         if source_id.value not in sources:
-            problems.append(Problem(rel, source_id.start_mark.line + 1, where + ".source", f"unknown source {source_id.value!r}"))
+            problems.append(Problem(rel, source_id.start_mark.line + 1, where + ".source", f"unknown source {source_id.value!r}", "locate.incomplete"))
             continue
         if source_id.value not in indexes:
             indexes[source_id.value] = NormalisedText(sources[source_id.value].text)
@@ -89,14 +89,14 @@ def locate_file(root: Path, rel: str, sources: dict[str, Source], write: bool) -
         spans = index.find_all(quote.value)
         old = (_int(keys.get("start", (None, None))[1]), _int(keys.get("end", (None, None))[1]))
         if not spans:
-            problems.append(Problem(rel, quote.start_mark.line + 1, where + ".quote", f"quote is not in source {source_id.value!r}"))
+            problems.append(Problem(rel, quote.start_mark.line + 1, where + ".quote", f"quote is not in source {source_id.value!r}", "locate.not-found"))
             continue
         if len(spans) > 1:
             chosen = [s for s in spans if s[0] == old[0]]
             if not chosen:
                 listed = ", ".join(f"{s}..{e}" for s, e in spans)
                 problems.append(Problem(rel, quote.start_mark.line + 1, where + ".quote",
-                                        f"quote occurs {len(spans)} times in {source_id.value!r} (at {listed}); set start to the one you mean, or quote more"))
+                                        f"quote occurs {len(spans)} times in {source_id.value!r} (at {listed}); set start to the one you mean, or quote more", "locate.not-found"))
                 continue
             spans = chosen
         new = spans[0]

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
 from .codebook import MISSING, Codebook, Variable
-from .problems import LocatedError
+from .problems import CodedValueError, LocatedError
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$|^(\d{3})X$")
@@ -34,7 +34,7 @@ def date_range(value: str) -> tuple[str, date, date]:
     """Precision, first and last day of a YYYY[-MM[-DD]] or YYYX date; ValueError if invalid."""
     match = DATE_PATTERN.match(value)
     if not match:
-        raise ValueError(f"{value!r} is not a date: write YYYY-MM-DD, YYYY-MM, YYYY, YYYX or not_reported")
+        raise CodedValueError(f"{value!r} is not a date: write YYYY-MM-DD, YYYY-MM, YYYY, YYYX or not_reported", "record.date")
     year, month, day, decade = match.groups()
     try:
         if decade:
@@ -48,9 +48,9 @@ def date_range(value: str) -> tuple[str, date, date]:
         else:
             first, last, precision = date(int(year), 1, 1), date(int(year), 12, 31), "year"
     except ValueError as exc:
-        raise ValueError(f"{value!r} is not a calendar date: {exc}") from None
+        raise CodedValueError(f"{value!r} is not a calendar date: {exc}", "record.date") from None
     if first > date.today():
-        raise ValueError(f"{value!r} is in the future")
+        raise CodedValueError(f"{value!r} is in the future", "record.date")
     return precision, first, last
 
 
@@ -88,7 +88,7 @@ MAX_OFFSET = 2**31 - 1  # offsets are published as 32-bit integers
 
 def _check_offset(cls: Any, value: int) -> int:
     if value > MAX_OFFSET:
-        raise ValueError(f"offset {value} is larger than any source text ({MAX_OFFSET} characters at most)")
+        raise CodedValueError(f"offset {value} is larger than any source text ({MAX_OFFSET} characters at most)", "record.out-of-range")
     return value
 
 
@@ -100,7 +100,7 @@ def _check_date(cls: Any, value: str | None) -> str | None:
 
 def _not_blank(value: str) -> str:
     if not value.strip():
-        raise ValueError("is empty or only whitespace: write the text, or remove the field where it is optional")
+        raise CodedValueError("is empty or only whitespace: write the text, or remove the field where it is optional", "record.blank")
     return value
 
 
@@ -112,7 +112,7 @@ def _check_quote(cls: Any, value: str) -> str:
     bad = _CONTROL.search(value)
     if bad:
         name = "a tab" if bad.group() == "\t" else f"the control character U+{ord(bad.group()):04X}"
-        raise ValueError(f"the quote contains {name} at character {bad.start()}: quotes hold the source's text only")
+        raise CodedValueError(f"the quote contains {name} at character {bad.start()}: quotes hold the source's text only", "record.control-character")
     return value
 
 
@@ -273,14 +273,16 @@ def _coding_rules(var: Variable) -> Any:
         category = var.category(self.value)
         if category is not None and not category.no_evidence and not self.evidence:
             raise LocatedError(("evidence",), f"the category {self.value!r} needs at least one evidence quote "
-                               f"(only the missing statuses {', '.join(var.allowed_missing)} need none)")
+                               f"(only the missing statuses {', '.join(var.allowed_missing)} need none)", "record.needs-evidence")
         if self.runner_up == self.value:
-            raise LocatedError(("runner_up",), "the runner-up is the value itself: give the second-best category, or none")
+            raise LocatedError(("runner_up",), "the runner-up is the value itself: give the second-best category, or none", "record.runner-up")
         specify = category is not None and category.specify
         if specify and self.other_specification is None:
-            raise LocatedError(("other_specification",), f"the value {self.value!r} needs other_specification: say in a few words what it is")
+            raise LocatedError(("other_specification",), f"the value {self.value!r} needs other_specification: say in a few words what it is",
+                               "record.other-specification")
         if not specify and self.other_specification is not None:
-            raise LocatedError(("other_specification",), f"other_specification is only for a value of other, not {self.value!r}: remove it")
+            raise LocatedError(("other_specification",), f"other_specification is only for a value of other, not {self.value!r}: remove it",
+                               "record.other-specification")
         return self
 
     return check
@@ -289,12 +291,12 @@ def _coding_rules(var: Variable) -> Any:
 def _fact_rules(self: Any) -> Any:
     if self.value in MISSING:
         if self.value != "not_reported":
-            raise LocatedError(("value",), f"a fact is not_reported when the sources do not give it, never {self.value}")
+            raise LocatedError(("value",), f"a fact is not_reported when the sources do not give it, never {self.value}", "record.fact")
         return self
     if not self.evidence:
-        raise LocatedError(("evidence",), "a fact other than not_reported needs at least one evidence quote")
+        raise LocatedError(("evidence",), "a fact other than not_reported needs at least one evidence quote", "record.needs-evidence")
     if self.confidence is None:
-        raise LocatedError(("confidence",), "a fact other than not_reported needs a confidence (1, 2 or 3)")
+        raise LocatedError(("confidence",), "a fact other than not_reported needs a confidence (1, 2 or 3)", "record.fact")
     return self
 
 

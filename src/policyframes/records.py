@@ -71,13 +71,23 @@ def _field_type(model: type[BaseModel], loc: tuple[Any, ...]) -> Any:
     return current
 
 
-def _message(model: type[BaseModel], error: Any) -> tuple[tuple[Any, ...], str]:
+_CONSTRAINTS = {  # pydantic's error types of constraints -> problem codes
+    "greater_than": "record.out-of-range", "greater_than_equal": "record.out-of-range",
+    "less_than": "record.out-of-range", "less_than_equal": "record.out-of-range",
+    "too_short": "record.out-of-range", "too_long": "record.out-of-range",
+    "string_too_short": "record.out-of-range", "string_too_long": "record.out-of-range",
+    "string_pattern_mismatch": "record.pattern",
+}
+
+
+def _message(model: type[BaseModel], error: Any) -> tuple[tuple[Any, ...], str, str]:
+    """The location, message and problem code of one pydantic error."""
     loc = tuple(error["loc"])
     kind = error["type"]
     value = error.get("input")
     if kind == "literal_error":
         allowed = list(typing.get_args(_field_type(model, loc)))
-        return loc, not_one_of(value, allowed)
+        return loc, not_one_of(value, allowed), "record.not-one-of"
     if kind == "extra_forbidden":
         parent = _field_type(model, loc[:-1])
         allowed = list(parent.model_fields) if isinstance(parent, type) and issubclass(parent, BaseModel) else []
@@ -86,20 +96,21 @@ def _message(model: type[BaseModel], error: Any) -> tuple[tuple[Any, ...], str]:
             message = not_one_of(loc[-1], allowed).replace(" is not one of ", " is not an allowed key; allowed: ", 1)
         if isinstance(loc[-1], str) and not loc[-1].isascii():
             message += f" (it contains {', '.join(f'U+{ord(c):04X}' for c in loc[-1] if not c.isascii())})"
-        return loc, message
+        return loc, message, "record.unknown-key"
     if kind == "missing":
-        return loc, "required field is missing"
+        return loc, "required field is missing", "record.missing-key"
     if kind.endswith("_type") or kind == "model_type":
         shown = "a mapping" if isinstance(value, dict) else "a list" if isinstance(value, list) else f"{type(value).__name__} {value!r}"
         hint = " (put identifiers and dates in quotes)" if isinstance(value, (int, float, bool)) else ""
-        return loc, f"{error['msg'].lower()}, got {shown}{hint}"
-    located = (error.get("ctx") or {}).get("error")
-    if isinstance(located, LocatedError):
-        loc += located.loc
+        return loc, f"{error['msg'].lower()}, got {shown}{hint}", "record.wrong-type"
+    raised = (error.get("ctx") or {}).get("error")
+    if isinstance(raised, LocatedError):
+        loc += raised.loc
+    code = getattr(raised, "code", None) or _CONSTRAINTS.get(kind, "record.invalid")
     message = error["msg"].removeprefix("Value error, ")
     if value is not None and not isinstance(value, (dict, list)) and kind != "value_error":
         message += f" (got {value!r})"
-    return loc, message
+    return loc, message, code
 
 
 def validate(model: type[M], data: Any, file: str, problems: list[Problem]) -> M | None:
@@ -108,6 +119,6 @@ def validate(model: type[M], data: Any, file: str, problems: list[Problem]) -> M
         return model.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
-            loc, message = _message(model, error)
-            problems.append(Problem(file, line_of(data, loc), field_path(loc), message))
+            loc, message, code = _message(model, error)
+            problems.append(Problem(file, line_of(data, loc), field_path(loc), message, code))
         return None

@@ -45,11 +45,12 @@ class YamlError(Exception):
     """A file that is not acceptable YAML; `line` is 1-based (0 when unknown), `field`
     the path of the offending key or value where the file could be read that far."""
 
-    def __init__(self, message: str, line: int = 0, field: str = "") -> None:
+    def __init__(self, message: str, line: int = 0, field: str = "", code: str = "yaml.syntax") -> None:
         super().__init__(message)
         self.message = message
         self.line = line
         self.field = field
+        self.code = code
 
 
 class LDict(dict):
@@ -77,7 +78,8 @@ class LList(list):
 def _too_big(size: int) -> YamlError:
     return YamlError(
         f"file is {size / 1048576:.1f} MB, larger than the "
-        f"{MAX_BYTES // 1048576} MB limit for an annotation file"
+        f"{MAX_BYTES // 1048576} MB limit for an annotation file",
+        code="file.unreadable",
     )
 
 
@@ -93,6 +95,7 @@ def decode(raw: bytes) -> str:
             f"not valid UTF-8: byte 0x{raw[exc.start]:02x} at byte {exc.start}; "
             "save the file as UTF-8",
             line,
+            code="file.encoding",
         ) from None
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
@@ -102,19 +105,19 @@ def read_text(path: Path) -> str:
     try:
         info = path.lstat()
         if stat.S_ISLNK(info.st_mode):
-            raise YamlError("symbolic links are not allowed in annotations")
+            raise YamlError("symbolic links are not allowed in annotations", code="file.symlink")
         if stat.S_ISDIR(info.st_mode):
-            raise YamlError("is a folder, not a file")
+            raise YamlError("is a folder, not a file", code="file.unreadable")
         if not stat.S_ISREG(info.st_mode):
-            raise YamlError("is not a regular file")
+            raise YamlError("is not a regular file", code="file.unreadable")
         if info.st_size > MAX_BYTES:
             raise _too_big(info.st_size)
         with path.open("rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
-        raise YamlError("file not found") from None
+        raise YamlError("file not found", code="file.unreadable") from None
     except OSError as exc:
-        raise YamlError(f"cannot read the file: {exc.strerror or exc}") from None
+        raise YamlError(f"cannot read the file: {exc.strerror or exc}", code="file.unreadable") from None
     return decode(raw)
 
 
@@ -128,7 +131,7 @@ def loads(text: str) -> Any:
     except yaml.reader.ReaderError as exc:
         char = exc.character if isinstance(exc.character, int) else ord(exc.character)
         line = text.encode("utf-8", "surrogatepass")[: exc.position].count(b"\n") + 1
-        raise YamlError(f"character U+{char:04X} is not allowed in YAML: {exc.reason}", line) from None
+        raise YamlError(f"character U+{char:04X} is not allowed in YAML: {exc.reason}", line, code="file.encoding") from None
     except yaml.YAMLError as exc:
         raise YamlError(f"YAML error: {exc}") from None
     finally:
@@ -172,7 +175,7 @@ def _document(loader: Any) -> Any:
     """Build the single document of the stream from parser events, without recursion."""
     loader.get_event()  # stream start
     if loader.check_event(yaml.StreamEndEvent):
-        raise YamlError("the file is empty", 1)
+        raise YamlError("the file is empty", 1, code="yaml.empty")
     loader.get_event()  # document start
     open_nodes: list[LDict | LList] = []
     pending: list[Any] = []  # per open mapping: the key waiting for its value, or _NEXT_KEY
@@ -193,20 +196,20 @@ def _document(loader: Any) -> Any:
         slot = len(parent) if isinstance(parent, LList) else pending[-1] if parent is not None else None
         where = field_path(trail if slot is None or is_key else [*trail, slot])
         if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
-            raise YamlError("YAML anchors (&) and aliases (*) are not allowed", line, where)
+            raise YamlError("YAML anchors (&) and aliases (*) are not allowed", line, where, "yaml.anchor")
         if isinstance(event, yaml.ScalarEvent):
             kind, value = _scalar(loader, event, line, where)
         else:
             kind, value = _collection(event, line, where)
         if is_key:
             if kind == "merge":
-                raise YamlError("YAML merge keys (<<) are not allowed", line, where)
+                raise YamlError("YAML merge keys (<<) are not allowed", line, where, "yaml.merge-key")
             if not isinstance(value, str):
                 shown = "a mapping" if kind == "map" else "a list" if kind == "seq" else repr(value)
-                raise YamlError(f"keys must be text, not {shown}", line, where)
+                raise YamlError(f"keys must be text, not {shown}", line, where, "yaml.key-type")
             if value in parent:  # type: ignore[operator]  # is_key: parent is an LDict
                 raise YamlError(f"duplicate key {value!r} (first on line {parent.key_lines[value]})", line,  # type: ignore[union-attr]
-                                field_path([*trail, value]))
+                                field_path([*trail, value]), "yaml.duplicate-key")
             parent.key_lines[value] = line  # type: ignore[union-attr]
             pending[-1] = value
             continue
@@ -220,7 +223,7 @@ def _document(loader: Any) -> Any:
             root = value
         if kind in ("map", "seq"):
             if len(open_nodes) == MAX_DEPTH:
-                raise YamlError(f"YAML nested more than {MAX_DEPTH} levels deep", line)
+                raise YamlError(f"YAML nested more than {MAX_DEPTH} levels deep", line, code="yaml.too-deep")
             if parent is not None:
                 trail.append(slot)  # type: ignore[arg-type]  # slot is set when there is a parent
             open_nodes.append(value)
@@ -230,16 +233,16 @@ def _document(loader: Any) -> Any:
     loader.get_event()  # document end
     if not loader.check_event(yaml.StreamEndEvent):
         extra = loader.peek_event().start_mark.line + 1
-        raise YamlError("a file must hold one YAML document, but another one starts here", extra)
+        raise YamlError("a file must hold one YAML document, but another one starts here", extra, code="yaml.documents")
     if root is None:
-        raise YamlError("the file holds no data (only null)", 1)
+        raise YamlError("the file holds no data (only null)", 1, code="yaml.empty")
     return root
 
 
 def _collection(event: Any, line: int, where: str) -> tuple[str, LDict | LList]:
     kind = "map" if isinstance(event, yaml.MappingStartEvent) else "seq"
     if event.tag not in (None, "!", _TAG + kind):
-        raise YamlError(f"YAML tag {event.tag!r} is not allowed", line, where)
+        raise YamlError(f"YAML tag {event.tag!r} is not allowed", line, where, "yaml.tag")
     return kind, (LDict(line) if kind == "map" else LList(line))
 
 
@@ -251,12 +254,12 @@ def _scalar(loader: Any, event: Any, line: int, where: str) -> tuple[str, Any]:
     if kind in _TEXT_TAGS or kind == "merge":
         return kind, event.value
     if not tag.startswith(_TAG) or kind not in _SCALAR_TAGS:
-        raise YamlError(f"YAML tag {tag!r} is not allowed", line, where)
+        raise YamlError(f"YAML tag {tag!r} is not allowed", line, where, "yaml.tag")
     node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
     try:
         return kind, yaml.SafeLoader.yaml_constructors[tag](_SCALAR_CONSTRUCTOR, node)
     except (ValueError, KeyError, IndexError):
-        raise YamlError(f"cannot read {event.value!r} as {kind}", line, where) from None
+        raise YamlError(f"cannot read {event.value!r} as {kind}", line, where, "yaml.scalar") from None
 
 
 _SCALAR_CONSTRUCTOR = yaml.SafeLoader("")
