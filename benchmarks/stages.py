@@ -18,10 +18,11 @@ from pathlib import Path
 
 from policyframes import layout
 from policyframes.annotations import load_annotations, read_validated
-from policyframes.build import Validated, generated_files, write_dataset
+from policyframes.build import generated_files
 from policyframes.checks import check_tables
 from policyframes.meta import DatasetMeta
 from policyframes.tables import assemble
+from policyframes.writers import Validated, write_dataset
 
 
 def _cpu() -> float:

@@ -20,7 +20,7 @@ STAGES = {
     "tables": ["tables"],
     "check": ["checks"],
     "publish": ["export", "csvexport", "stata", "markdown", "docs", "croissant", "datapackage", "reliability",
-                "palette", "figure", "passages", "site", "build"],
+                "palette", "figure", "passages", "site", "writers", "build"],
     "use": ["loader", "diff", "serve"],
     "cli": ["cli", "__init__"],
 }

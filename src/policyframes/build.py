@@ -10,41 +10,26 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import fcntl
-import json
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from . import layout
-from .annotations import Annotations, load_annotations, read_validated
+from .annotations import load_annotations, read_validated
 from .checks import check_tables
 from .citation import bibtex, citation_cff
-from .croissant import croissant
-from .csvexport import write_csv
-from .datapackage import datapackage
-from .docs import codebook_markdown, datacard_blocks, fill_blocks, hf_card, json_schema, problem_codes
-from .export import has_categories, write_parquet
-from .manifest import write_manifest
+from .docs import codebook_markdown, datacard_blocks, fill_blocks, json_schema, problem_codes
 from .markdown import MAX_ROWS
 from .meta import DatasetMeta
 from .problems import ValidationFailed
 from .reliability import report
-from .site import write_site
-from .stata import write_stata
-from .tables import Tables, assemble
+from .tables import assemble
+from .writers import Validated, release_metadata, write_dataset
 
 TMP_PREFIX = ".build-tmp-"
-
-
-@dataclass
-class Validated:
-    ann: Annotations
-    tables: Tables
-    meta: DatasetMeta
 
 
 def validate(root: Path) -> Validated:
@@ -55,21 +40,8 @@ def validate(root: Path) -> Validated:
     problems = ann.problems + check_tables(ann, tables)
     if problems:
         raise ValidationFailed(problems)
+    assert meta is not None  # a dataset.yaml that does not validate is among the problems
     return Validated(ann, tables, meta)
-
-
-def release_metadata(v: Validated) -> dict[str, object]:
-    """The release metadata written to build/metadata.json (and cited from there)."""
-    return {
-        "name": v.meta.name,
-        "title": v.meta.title,
-        "version": v.meta.version,
-        "date_released": v.meta.date_released,
-        "codebook_version": v.ann.codebook.codebook_version,
-        "authors": [a.name for a in v.meta.authors],
-        "licence": v.meta.licence,
-        "tables": {name: len(df) for name, df in v.tables.as_dict().items()},
-    }
 
 
 def generated_files(v: Validated) -> dict[str, str]:
@@ -87,29 +59,6 @@ def generated_files(v: Validated) -> dict[str, str]:
         layout.DATACARD: fill_blocks(datacard, datacard_blocks(cb, v.meta, v.tables.as_dict(), extra)),
         layout.CITATION: citation_cff(v.meta),
     }
-
-
-def write_dataset(v: Validated, folder: Path, datacard: str) -> None:
-    """Write every file of the dataset into an empty folder."""
-    cb = v.ann.codebook
-    arrow = write_parquet(v.tables, cb, v.meta, folder)
-    write_csv(arrow, folder)
-    write_stata(arrow["cases"], cb, v.meta, folder)
-    licences = sorted({s.meta.licence.lower() for s in v.ann.sources.values() if s.meta.full_text_included} - {v.meta.licence.lower()})
-    categorical = {name for name, table in arrow.items() if has_categories(table.schema)}
-    (folder / "README.md").write_text(hf_card(cb, v.meta, list(arrow), categorical, datacard, licences), encoding="utf-8")
-    _write_json(folder / "codebook.json", cb.model_dump(mode="json"))
-    _write_json(folder / "metadata.json", release_metadata(v))
-    sources = [s.meta for _, s in sorted(v.ann.sources.items())]
-    _write_json(folder / "datapackage.json", datapackage(arrow, cb, v.meta, sources, folder))
-    _write_json(folder / "croissant.json", croissant(arrow, cb, v.meta, bibtex(release_metadata(v)), folder))
-    del arrow  # the site reads the tables themselves; a large build needs the memory
-    write_site(v, folder / layout.SITE)
-    write_manifest(folder)
-
-
-def _write_json(path: Path, data: object) -> None:
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 LOCK = ".build.lock"  # beside build/: held while a build writes

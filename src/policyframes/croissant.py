@@ -59,14 +59,6 @@ CONTEXT: dict[str, Any] = {
     "transform": "cr:transform",
 }
 
-# Data files of a build, by suffix: their media types.
-MEDIA_TYPES = {
-    ".parquet": "application/x-parquet",
-    ".csv": "text/csv",
-    ".dta": "application/x-stata-dta",
-}
-
-
 def data_type(field: pa.Field) -> tuple[str, bool]:
     """The Croissant data type of an Arrow field, and whether it holds a list of them."""
     t = field.type
@@ -103,17 +95,18 @@ def record_set(name: str, description: str, schema: pa.Schema) -> dict[str, Any]
     return {"@type": "cr:RecordSet", "@id": name, "name": name, "description": description, "field": fields}
 
 
-def croissant(tables: dict[str, pa.Table], codebook: Codebook, meta: DatasetMeta, cite_as: str, folder: Path) -> dict[str, Any]:
-    """The Croissant metadata of the data files already written to `folder`."""
-    files = sorted(p for p in folder.iterdir() if p.suffix in MEDIA_TYPES)
+def croissant(tables: dict[str, pa.Table], codebook: Codebook, meta: DatasetMeta, cite_as: str,
+              files: list[tuple[str, str]], folder: Path) -> dict[str, Any]:
+    """The Croissant metadata of the data files already written to `folder` (`files`:
+    each one's path relative to the folder and media type)."""
     distribution = [{
         "@type": "cr:FileObject",
-        "@id": p.name,
-        "name": p.name,
-        "contentUrl": p.name,
-        "encodingFormat": MEDIA_TYPES[p.suffix],
-        "sha256": sha256(p),
-    } for p in files]
+        "@id": rel,
+        "name": rel,
+        "contentUrl": rel,
+        "encodingFormat": media_type,
+        "sha256": sha256(folder / rel),
+    } for rel, media_type in files]
     return {
         "@context": CONTEXT,
         "@type": "sc:Dataset",

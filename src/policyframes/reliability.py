@@ -224,7 +224,7 @@ def disagreements(codings: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
     split = first.groupby(["case_id", "dimension"])["value"].nunique().reindex(wide.index) > 1
     out = wide[split].reset_index()
     final = cases.set_index("case_id")
-    out["final"] = [final.at[c, d] for c, d in zip(out["case_id"].tolist(), out["dimension"].tolist())]
+    out["final"] = pd.Series([final.at[c, d] for c, d in zip(out["case_id"].tolist(), out["dimension"].tolist())], index=out.index)
     out.columns.name = None
     return out
 

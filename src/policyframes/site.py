@@ -29,7 +29,7 @@ from .passages import GAP, Span, anchor, excerpt_blocks, mark_up
 from .rows import PROVENANCE
 
 if TYPE_CHECKING:
-    from .build import Validated
+    from .writers import Validated
 
 FILTER_ROLES = ("policy_type", "locality")  # the matrix can be filtered on the variables with these roles
 
@@ -45,7 +45,7 @@ def words(text: str) -> str:
 
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
     rows = df.drop(columns=[c for c in PROVENANCE if c in df.columns]).to_dict("records")
-    return [{k: None if _missing(v) else v for k, v in row.items()} for row in rows]
+    return [{str(k): None if _missing(v) else v for k, v in row.items()} for row in rows]
 
 
 def _missing(value: Any) -> bool:

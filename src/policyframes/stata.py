@@ -46,8 +46,9 @@ def stata_frame(table: pa.Table, codebook: Codebook) -> tuple[pd.DataFrame, dict
             labels[var.name].update({EXTENDED[m]: m for m in var.allowed_missing})
         df[var.name] = pd.Series(values, dtype=object if var in codebook.ordinal else "Int16")
     for field in table.schema:
-        if pa.types.is_date(field.type):
-            df[field.name] = pd.to_datetime(df[field.name])
+        if pa.types.is_date(field.type):  # as date objects: Stata daily dates (%td); pyreadstat
+            # misreads datetime64 columns of a unit other than ns (pandas 3 gives ms) as 1970-01-01
+            df[field.name] = pd.Series(table.column(field.name).to_pylist(), dtype=object)
     return df, labels
 
 

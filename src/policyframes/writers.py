@@ -1,0 +1,157 @@
+"""The output formats of a build, each registered once: its files, its media type in
+the Croissant distribution, whether the wheel ships it, and which writers must run
+before it. A build runs the registry in that order; Croissant and the checksum
+manifest read it, so a new format is one registration."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+
+from . import layout
+from .annotations import Annotations
+from .citation import bibtex
+from .croissant import croissant
+from .csvexport import write_csv
+from .datapackage import datapackage
+from .docs import hf_card
+from .export import HF_DIR, has_categories, write_parquet
+from .manifest import write_manifest
+from .meta import DatasetMeta
+from .site import write_site
+from .stata import write_stata
+from .tables import Tables
+
+
+@dataclass
+class Validated:
+    """A repository whose annotations passed every check: what a build publishes."""
+
+    ann: Annotations
+    tables: Tables
+    meta: DatasetMeta
+
+
+@dataclass
+class Output:
+    """What the writers of one build share: the dataset, the folder written to, the
+    datacard text, and the Arrow tables once the Parquet writer has made them."""
+
+    v: Validated
+    folder: Path
+    datacard: str
+    writers: list[Writer]
+    arrow: dict[str, pa.Table] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Writer:
+    name: str
+    files: tuple[str, ...]  # glob patterns of the files it writes, relative to build/
+    write: Callable[[Output], None]
+    media_type: str | None = None  # listed in the Croissant distribution when given
+    in_wheel: bool = False  # the wheel ships its files (pyproject.toml's force-include)
+    after: tuple[str, ...] = ()  # writers whose output it reads
+
+
+def release_metadata(v: Validated) -> dict[str, object]:
+    """The release metadata written to build/metadata.json (and cited from there)."""
+    return {
+        "name": v.meta.name,
+        "title": v.meta.title,
+        "version": v.meta.version,
+        "date_released": v.meta.date_released,
+        "codebook_version": v.ann.codebook.codebook_version,
+        "authors": [a.name for a in v.meta.authors],
+        "licence": v.meta.licence,
+        "tables": {name: len(df) for name, df in v.tables.as_dict().items()},
+    }
+
+
+def _json(path: Path, data: object) -> None:
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _parquet(out: Output) -> None:
+    out.arrow = write_parquet(out.v.tables, out.v.ann.codebook, out.v.meta, out.folder)
+
+
+def _card(out: Output) -> None:
+    v = out.v
+    licences = sorted({s.meta.licence.lower() for s in v.ann.sources.values() if s.meta.full_text_included} - {v.meta.licence.lower()})
+    categorical = {name for name, table in out.arrow.items() if has_categories(table.schema)}
+    card = hf_card(v.ann.codebook, v.meta, list(out.arrow), categorical, out.datacard, licences)
+    (out.folder / "README.md").write_text(card, encoding="utf-8")
+
+
+def _datapackage(out: Output) -> None:
+    sources = [s.meta for _, s in sorted(out.v.ann.sources.items())]
+    _json(out.folder / "datapackage.json", datapackage(out.arrow, out.v.ann.codebook, out.v.meta, sources, out.folder))
+
+
+def _croissant(out: Output) -> None:
+    files = distribution(out.folder, out.writers)
+    cite = bibtex(release_metadata(out.v))
+    _json(out.folder / "croissant.json", croissant(out.arrow, out.v.ann.codebook, out.v.meta, cite, files, out.folder))
+
+
+def _site(out: Output) -> None:
+    out.arrow = {}  # the site reads the tables themselves; a large build needs the memory
+    write_site(out.v, out.folder / layout.SITE)
+
+
+WRITERS: list[Writer] = [
+    Writer("parquet", ("*.parquet", f"{HF_DIR}/*.parquet"), _parquet, media_type="application/x-parquet", in_wheel=True),
+    Writer("csv", ("*.csv",), lambda out: write_csv(out.arrow, out.folder), media_type="text/csv", after=("parquet",)),
+    Writer("stata", ("cases.dta",), lambda out: write_stata(out.arrow["cases"], out.v.ann.codebook, out.v.meta, out.folder),
+           media_type="application/x-stata-dta", after=("parquet",)),
+    Writer("hf-card", ("README.md",), _card, in_wheel=True, after=("parquet",)),
+    Writer("codebook", ("codebook.json",), lambda out: _json(out.folder / "codebook.json", out.v.ann.codebook.model_dump(mode="json")),
+           in_wheel=True),
+    Writer("metadata", ("metadata.json",), lambda out: _json(out.folder / "metadata.json", release_metadata(out.v)), in_wheel=True),
+    Writer("datapackage", ("datapackage.json",), _datapackage, after=("csv",)),
+    Writer("croissant", ("croissant.json",), _croissant, after=("parquet", "csv", "stata")),
+    Writer("site", (f"{layout.SITE}/**/*",), _site, after=("datapackage", "croissant")),
+]
+
+
+def ordered(writers: list[Writer]) -> list[Writer]:
+    """The writers in an order where each runs after those it names (registry order
+    otherwise); an unknown name or a cycle is an error of the registry."""
+    by_name = {w.name: w for w in writers}
+    done: dict[str, Writer] = {}
+
+    def visit(writer: Writer, path: tuple[str, ...]) -> None:
+        if writer.name in done:
+            return
+        if writer.name in path:
+            raise ValueError(f"writers run in a cycle: {' -> '.join((*path, writer.name))}")
+        for name in writer.after:
+            if name not in by_name:
+                raise ValueError(f"writer {writer.name!r} runs after an unknown writer {name!r}")
+            visit(by_name[name], (*path, writer.name))
+        done[writer.name] = writer
+
+    for writer in writers:
+        visit(writer, ())
+    return list(done.values())
+
+
+def distribution(folder: Path, writers: list[Writer]) -> list[tuple[str, str]]:
+    """The data files written so far (paths relative to the folder), with their media
+    types, for the Croissant distribution."""
+    return sorted((path.relative_to(folder).as_posix(), w.media_type) for w in writers if w.media_type
+                  for pattern in w.files for path in folder.glob(pattern))
+
+
+def write_dataset(v: Validated, folder: Path, datacard: str, writers: list[Writer] | None = None) -> None:
+    """Write every file of the dataset into an empty folder, then its checksum manifest."""
+    chosen = WRITERS if writers is None else writers
+    out = Output(v, folder, datacard, chosen)
+    for writer in ordered(chosen):
+        writer.write(out)
+    write_manifest(folder)
