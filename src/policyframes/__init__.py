@@ -3,6 +3,45 @@
     import policyframes
     cases = policyframes.load("cases")      # pandas DataFrame
     print(policyframes.cite())              # BibTeX
+
+Modules, by stage. Imports run one way, core <- read <- tables <- check <- publish, and
+the use side imports nothing but core (tests/test_layers.py reads this map):
+
+    stage    module       what it does
+    core     problems     a located problem and its stable code; the list of codes
+    core     layout       where things live in a repository
+    core     meta         the release metadata (dataset.yaml)
+    core     codebook     the codebook: variables, roles, categories and their consistency
+    core     manifest     the checksum manifest of a build
+    core     citation     BibTeX, APA and CITATION.cff from the release metadata
+    core     yamlsafe     safe YAML with the line of every key
+    read     records      parsed YAML checked against a record model, as located problems
+    read     models       the record models, generated from the codebook
+    read     textmatch    quote normalisation and matching
+    read     rows         a record's rows of the tables, with their provenance
+    read     annotations  every file of a repository read and checked, in parallel chunks
+    read     locate       the one command that writes into the annotations (offsets)
+    tables   tables       records -> tables, a pure function
+    check    checks       the table rules, one code each
+    publish  export       Parquet with the codebook's categories
+    publish  csvexport    CSV
+    publish  stata        Stata
+    publish  markdown     Markdown tables for the generated documents
+    publish  docs         CODEBOOK.md, the JSON Schema, the datacard blocks, the dataset card
+    publish  croissant    the Croissant description
+    publish  datapackage  the Frictionless Data Package
+    publish  reliability  agreement and Krippendorff's alpha
+    publish  palette      the colours of the codes
+    publish  figure       the coding matrix as SVG and PNG
+    publish  passages     cited passages marked up in a source text
+    publish  site         the static site
+    publish  writers      the registry of output formats and the dataset they write
+    publish  build        validate, then write build/ and the generated documents, atomically
+    use      loader       load(), cite(), to_hf() on a published build
+    use      diff         what changed between two builds
+    use      serve        the local web server for the site
+    cli      cli          the `policyframes` command
+    cli      __init__     the public API, loaded lazily
 """
 
 from __future__ import annotations

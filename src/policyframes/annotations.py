@@ -78,11 +78,8 @@ class Annotations:
     comparisons: list[Comparison] = field(default_factory=list)
     comparisons_data: LDict | None = None
     relations: list[Any] = field(default_factory=list)
-    relations_data: LDict | None = None
-    sources_data: LDict | None = None
     units: dict[str, Any] = field(default_factory=dict)  # a coder's units.yaml -> its record
     unit_matches: list[UnitMatch] = field(default_factory=list)
-    unit_matches_data: LDict | None = None
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -330,7 +327,7 @@ def load_annotations(root: Path) -> Annotations:
     if codebook is None:
         raise_problems(problems)
     ann = Annotations(root=root, codebook=codebook, codebook_data=raw, problems=problems)
-    ann.sources_data, ann.sources = read_sources(root, ann.problems)
+    _, ann.sources = read_sources(root, ann.problems)
     _, coders = read_validated(root, layout.CODERS, CodersFile, ann.problems)
     if coders is not None:
         ann.coders = {c.id: c for c in coders.coders}
@@ -339,16 +336,15 @@ def load_annotations(root: Path) -> Annotations:
         if found is not None:
             ann.units[rel] = found
     if (root / layout.UNIT_MATCHES).exists():
-        ann.unit_matches_data, matched = read_validated(root, layout.UNIT_MATCHES, UnitMatchesFile, ann.problems)
+        _, matched = read_validated(root, layout.UNIT_MATCHES, UnitMatchesFile, ann.problems)
         ann.unit_matches = matched.matches if matched is not None else []
     _read_case_files(root, ann)
     data, comparisons = read_validated(root, layout.COMPARISONS, ComparisonsFile, ann.problems)
     if comparisons is not None:
         ann.comparisons_data = data
         ann.comparisons = comparisons.comparisons
-    data, relations = read_validated(root, layout.RELATIONS, relations_model(codebook), ann.problems)
+    _, relations = read_validated(root, layout.RELATIONS, relations_model(codebook), ann.problems)
     if relations is not None:
-        ann.relations_data = data
         ann.relations = relations.relations
     return ann
 

@@ -1,0 +1,35 @@
+"""The README documents every command, and the generated list of problem codes is complete."""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+from conftest import ROOT
+from policyframes.cli import parser
+from policyframes.problems import CODES
+
+
+def commands() -> list[str]:
+    sub = next(a for a in parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return sorted(sub.choices)
+
+
+def test_every_command_is_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [c for c in commands() if not re.search(rf"policyframes {re.escape(c)}\b", readme)]
+    assert missing == []
+
+
+def test_every_command_has_a_description() -> None:
+    sub = next(a for a in parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert all(p.description for p in sub.choices.values())
+
+
+def test_every_problem_code_used_in_the_package_is_listed() -> None:
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "src" / "policyframes").glob("*.py"))
+    used = set(re.findall(r'"((?:file|yaml|record|codebook|source|case|coding|cases|codings|adjudications|evidence|'
+                          r'comparisons|relations|timeline|units|locate)\.[a-z-]+)"', source))
+    used = {code for code in used if code.rsplit(".", 1)[1] not in ("yaml", "json", "dta", "parquet", "html", "csv", "md", "txt")}
+    assert used - set(CODES) == set()
+    assert used, "the pattern finds the codes"
