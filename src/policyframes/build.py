@@ -25,7 +25,7 @@ from .docs import codebook_markdown, datacard_blocks, fill_blocks, json_schema, 
 from .markdown import MAX_ROWS
 from .meta import DatasetMeta
 from .problems import ValidationFailed
-from .reliability import report
+from .reliability import full_report
 from .tables import assemble
 from .writers import Validated, release_metadata, write_dataset
 
@@ -50,7 +50,7 @@ def generated_files(v: Validated) -> dict[str, str]:
     datacard = (v.ann.root / layout.DATACARD).read_text(encoding="utf-8")
     extra = {
         "citation": lambda: "```bibtex\n" + bibtex(release_metadata(v)) + "```",
-        "reliability": lambda: report(cb, v.tables.codings, v.tables.cases, max_rows=MAX_ROWS),
+        "reliability": lambda: full_report(cb, v.tables, max_rows=MAX_ROWS),
     }
     return {
         layout.JSON_SCHEMA: json_schema(cb),
@@ -109,6 +109,7 @@ def replace_file(path: Path, content: str) -> None:
     """Write a file atomically (temporary file, then rename); unchanged files are left alone."""
     if path.exists() and path.read_text(encoding="utf-8") == content:
         return
+    path.parent.mkdir(parents=True, exist_ok=True)  # a generated document may be the first in its folder (docs/)
     tmp = path.with_name(f"{TMP_PREFIX}{path.name}-{os.getpid()}")
     tmp.write_text(content, encoding="utf-8")
     os.replace(tmp, path)

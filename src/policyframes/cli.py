@@ -105,14 +105,14 @@ def cmd_new_case(args: argparse.Namespace) -> int:
 
 def cmd_reliability(args: argparse.Namespace) -> int:
     from .build import validate
-    from .reliability import report
+    from .reliability import full_report
 
     try:
         v = validate(args.root)
     except ValidationFailed as exc:
         _print_problems(exc.problems, "text")
         return 1
-    print(report(v.ann.codebook, v.tables.codings, v.tables.cases), end="")
+    print(full_report(v.ann.codebook, v.tables), end="")
     return 0
 
 

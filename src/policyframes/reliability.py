@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from itertools import permutations
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from . import layout
 from .codebook import MISSING, Codebook
+from .tables import Tables
 
 Unit = Sequence[Hashable | None]  # the values the coders gave one unit; None where a coder gave none
 
@@ -274,3 +277,164 @@ def report(codebook: Codebook, codings: pd.DataFrame, cases: pd.DataFrame, max_r
         if len(shown) < len(split):
             lines += ["", f"The first {len(shown):,} of {len(split):,} disagreements are listed; `policyframes reliability` prints them all."]
     return "\n".join(lines) + "\n"
+
+
+# -- beyond the coded values: pairs, confusions, evidence, facts, events, relations -------
+
+
+def coder_pairs(codings: pd.DataFrame) -> list[tuple[str, str]]:
+    coders = sorted(codings["coder"].unique())
+    return [(a, b) for i, a in enumerate(coders) for b in coders[i + 1:]]
+
+
+def pair_rows(codebook: Codebook, codings: pd.DataFrame) -> list[list[str]]:
+    """Per variable and pair of coders: units both coded with a category, agreement and alpha."""
+    rows = []
+    for var in codebook.coded:
+        order = var.codes if var.level == "ordinal" else None
+        cells = [var.name]
+        for a, b in coder_pairs(codings):
+            pair = codings[codings["coder"].isin([a, b])]
+            units = [u for u in _units(pair, var.name, drop=MISSING) if sum(v is not None for v in u) == 2]
+            cells.append(f"{_percent(percent_agreement(units))} / {_fmt(alpha(units, var.level, order))} ({len(units)})")
+        rows.append(cells)
+    return rows
+
+
+def confusion(codings: pd.DataFrame, dimension: str) -> pd.DataFrame:
+    """Coder pairs by value: cell (x, y) counts the units and pairs of coders where one gave
+    x and the other y (each pair of coders once, so the matrix is symmetric; the diagonal
+    is agreement). Missing statuses are kept, to show where coders split on missingness."""
+    units = _units(codings, dimension)
+    pairs: Counter[tuple[str, str]] = Counter()
+    for unit in units:
+        values = [v for v in unit if v is not None]
+        for i in range(len(values)):
+            for j in range(i + 1, len(values)):
+                pairs[values[i], values[j]] += 1
+                if values[i] != values[j]:
+                    pairs[values[j], values[i]] += 1
+    labels = sorted({v for pair in pairs for v in pair})
+    return pd.DataFrame([[pairs.get((x, y), 0) for y in labels] for x in labels], index=labels, columns=labels)
+
+
+def _spans(rows: pd.DataFrame) -> set[tuple[str, int]]:
+    """The characters a set of evidence rows cites, as (source, offset) pairs."""
+    return {(s, k) for s, start, end in zip(rows["source_id"], rows["start"], rows["end"]) for k in range(start, end)}
+
+
+def span_f1(evidence: pd.DataFrame, codebook: Codebook) -> list[list[str]]:
+    """Per variable: how much of the text one coder cited for a unit the other cited too
+    (character-overlap F1, averaged over the units and pairs of coders where both cited
+    something)."""
+    codes = evidence[(evidence["record_type"] == "code") & evidence["coder"].notna()]
+    coders = sorted(codes["coder"].unique())
+    rows = []
+    for var in codebook.coded:
+        scores = []
+        mine = codes[codes["dimension"] == var.name]
+        for _case_id, unit in mine.groupby("case_id"):
+            cited = {c: _spans(unit[unit["coder"] == c]) for c in coders}
+            for i, a in enumerate(coders):
+                for b in coders[i + 1:]:
+                    if cited[a] and cited[b]:
+                        scores.append(2 * len(cited[a] & cited[b]) / (len(cited[a]) + len(cited[b])))
+        rows.append([var.name, str(len(scores)), _fmt(sum(scores) / len(scores) if scores else None)])
+    return rows
+
+
+def attribution_agreement(evidence: pd.DataFrame) -> tuple[int, float | None]:
+    """Over the pairs of overlapping quotes by different coders on the same case: how
+    many there are, and the share that give the same attribution."""
+    rows = evidence[evidence["coder"].notna()][["case_id", "coder", "source_id", "start", "end", "attribution"]].drop_duplicates()
+    same = total = 0
+    for _key, group in rows.groupby(["case_id", "source_id"]):
+        items = group.to_dict("records")
+        for i, x in enumerate(items):
+            for y in items[i + 1:]:
+                if x["coder"] != y["coder"] and x["start"] < y["end"] and y["start"] < x["end"]:
+                    total += 1
+                    same += x["attribution"] == y["attribution"]
+    return total, (same / total if total else None)
+
+
+def set_f1(sets: dict[str, dict[str, set[Any]]]) -> tuple[int, float | None]:
+    """Pooled F1 of what pairs of coders recorded per case (coder -> case -> items):
+    2 x items both recorded / items each recorded, over every pair of coders."""
+    coders = sorted(sets)
+    both = each = 0
+    for i, a in enumerate(coders):
+        for b in coders[i + 1:]:
+            for case_id in set(sets[a]) | set(sets[b]):
+                x, y = sets[a].get(case_id, set()), sets[b].get(case_id, set())
+                both += 2 * len(x & y)
+                each += len(x) + len(y)
+    return each, (both / each if each else None)
+
+
+def fact_rows(facts: pd.DataFrame, primary: str) -> list[list[str]]:
+    """Per fact: agreement on whether it is reported, and on the value itself (the case
+    file's facts count as the primary coder's; text compared without case and spacing)."""
+    data = facts.assign(coder=facts["coder"].fillna(primary),
+                        norm=facts["value"].map(lambda v: " ".join(str(v).lower().split())))
+    rows = []
+    for fact, group in data.groupby("fact", sort=False):
+        wide = group.pivot_table(index="case_id", columns="coder", values="norm", aggfunc="first")
+        units = [[None if pd.isna(v) else v for v in row] for row in wide.itertuples(index=False)]
+        reported = [[None if v is None else v != "not_reported" for v in u] for u in units]
+        values = [[v if v != "not_reported" else None for v in u] for u in units]
+        rows.append([str(fact), _percent(percent_agreement(reported)), _percent(percent_agreement(values))])
+    return rows
+
+
+def procedure_report(codebook: Codebook, codings: pd.DataFrame, evidence: pd.DataFrame, facts: pd.DataFrame,
+                     events: dict[str, dict[str, set[Any]]], relations: dict[str, dict[str, set[Any]]], primary: str) -> str:
+    """Agreement beyond the coded values, as Markdown: per pair of coders, confusion of the
+    variables with disagreements, evidence spans, attributions, facts, events, relations."""
+    from .markdown import table
+
+    pairs = coder_pairs(codings)
+    lines = ["Agreement / alpha (units both coded with a category), per pair of coders:", "",
+             table(["Variable", *(f"{a}-{b}" for a, b in pairs)], pair_rows(codebook, codings)), ""]
+    split = [v.name for v in codebook.coded if (confusion(codings, v.name).to_numpy().diagonal().sum()
+                                                 != confusion(codings, v.name).to_numpy().sum())]
+    lines += [f"Confusion of coders' values (pairs of coders per unit), for the variables where they split"
+              f" ({len(codebook.coded) - len(split)} others: full agreement):", ""]
+    for name in split:
+        matrix = confusion(codings, name)
+        lines += [f"`{name}`:", "", table(["", *matrix.columns], [[label, *row] for label, row in zip(matrix.index, matrix.to_numpy().tolist())]), ""]
+    total, share = attribution_agreement(evidence)
+    each_event, events_f1 = set_f1(events)
+    each_relation, relations_f1 = set_f1(relations)
+    lines += ["Evidence spans: character-overlap F1 of the passages two coders cited for the same case and variable:", "",
+              table(["Variable", "Unit-pairs both citing", "Mean F1"], span_f1(evidence, codebook)), "",
+              f"Attributions: {total} pairs of overlapping quotes by different coders; same attribution in {_percent(share)}.", "",
+              "Facts: agreement on whether each is reported, and on its value (text compared without case and spacing):", "",
+              table(["Fact", "Reported or not", "Same value"], fact_rows(facts, primary)), "",
+              f"Events (type and date): pooled F1 {_fmt(events_f1)} over {each_event} recorded events of the pairs of coders.",
+              f"Relations (type and target): pooled F1 {_fmt(relations_f1)} over {each_relation} recorded relations of the pairs of coders."]
+    return "\n".join(lines) + "\n"
+
+
+def full_report(codebook: Codebook, tables: Tables, max_rows: int | None = None) -> str:
+    """Every reliability figure of the dataset, as Markdown: the coded variables, then the
+    procedure beyond them (the case files' facts, events and relations count as the
+    primary coder's, the further coders' as theirs)."""
+    primary_rows = tables.codings[tables.codings["_file"].str.startswith(layout.CASES_DIR + "/")]
+    primary = str(primary_rows["coder"].mode().iloc[0]) if len(primary_rows) else ""
+    match = {(c, u): case for c, u, case in zip(tables.units["coder"], tables.units["unit_id"], tables.units["case_id"])
+             if isinstance(case, str)}
+
+    def recorded(rows: pd.DataFrame, case_column: str, item: Callable[[dict[str, Any]], Any]) -> dict[str, dict[str, set[Any]]]:
+        out: dict[str, dict[str, set[Any]]] = defaultdict(lambda: defaultdict(set))
+        for row in rows.to_dict("records"):
+            record = {str(k): v for k, v in row.items()}
+            coder = record["coder"] if isinstance(record.get("coder"), str) else primary
+            out[coder][record[case_column]].add(item({**record, "coder": coder}))
+        return out
+
+    events = recorded(pd.concat([tables.timeline, tables.coded_events]), "case_id", lambda r: (r["type"], r["date"]))
+    relations = recorded(pd.concat([tables.relations, tables.coded_relations]), "from_case",
+                         lambda r: (r["type"], match.get((r["coder"], r["to_case"]), r["to_case"]) if isinstance(r["to_case"], str) else None))
+    return (report(codebook, tables.codings, tables.cases, max_rows) + "\n"
+            + procedure_report(codebook, tables.codings, tables.evidence, tables.facts, events, relations, primary))
