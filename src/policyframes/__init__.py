@@ -36,6 +36,7 @@ the use side imports nothing but core (tests/test_layers.py reads this map):
     publish  passages     cited passages marked up in a source text
     publish  site         the static site
     publish  writers      the registry of output formats and the dataset they write
+    publish  kit          a blind coding packet for an outside coder
     publish  build        validate, then write build/ and the generated documents, atomically
     use      loader       load(), cite(), to_hf() on a published build
     use      diff         what changed between two builds

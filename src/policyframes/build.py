@@ -50,7 +50,7 @@ def generated_files(v: Validated) -> dict[str, str]:
     datacard = (v.ann.root / layout.DATACARD).read_text(encoding="utf-8")
     extra = {
         "citation": lambda: "```bibtex\n" + bibtex(release_metadata(v)) + "```",
-        "reliability": lambda: full_report(cb, v.tables, max_rows=MAX_ROWS),
+        "reliability": lambda: full_report(cb, v.tables, max_rows=MAX_ROWS, certifying=v.certifying),
     }
     return {
         layout.JSON_SCHEMA: json_schema(cb),

@@ -296,8 +296,10 @@ def check_columns(ann: Annotations, tables: Tables) -> list[Problem]:
 
 
 def _check_adjudications(ann: Annotations, tables: Tables, problems: list[Problem], lines: _Lines) -> None:
-    """Where coders disagree there must be an adjudication, and only there."""
-    codings = tables.codings
+    """Where coders disagree there must be an adjudication, and only there. A coding made
+    to certify a coder (coders.yaml: certification) is compared, never adjudicated."""
+    certifying = {c.id for c in ann.coders.values() if c.certification}
+    codings = tables.codings[~tables.codings["coder"].isin(certifying)]
     adjudicated = {(rec.case_id, dim): own_evidence for rec in ann.cases for dim, own_evidence in rec.adjudicated.items()}
     latest = codings[["case_id", "dimension", "coder", "value"]].drop_duplicates(["case_id", "dimension", "coder"], keep="last")
     n_values = latest.groupby(["case_id", "dimension"])["value"].nunique()

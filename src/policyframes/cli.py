@@ -105,14 +105,36 @@ def cmd_new_case(args: argparse.Namespace) -> int:
 
 def cmd_reliability(args: argparse.Namespace) -> int:
     from .build import validate
-    from .reliability import full_report
+    from .reliability import certification, full_report
 
     try:
         v = validate(args.root)
     except ValidationFailed as exc:
         _print_problems(exc.problems, "text")
         return 1
-    print(full_report(v.ann.codebook, v.tables), end="")
+    if args.coder:
+        try:
+            print(certification(v.ann.codebook, v.tables, args.coder), end="")
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        return 0
+    print(full_report(v.ann.codebook, v.tables, certifying=v.certifying), end="")
+    return 0
+
+
+def cmd_kit(args: argparse.Namespace) -> int:
+    from .kit import write_kit
+
+    try:
+        files = write_kit(args.root, args.coder, args.out, args.with_case_list)
+    except FileExistsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ValidationFailed as exc:
+        _print_problems(exc.problems, "text")
+        return 1
+    print(f"wrote a coding kit for {args.coder} in {args.out}: {len(files)} files (read its README.md)")
     return 0
 
 
@@ -197,8 +219,15 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("case_id", help="identifier of the new case, e.g. hangzhou-model")
     s.set_defaults(func=cmd_new_case)
 
-    s = command("reliability", "print intercoder agreement and Krippendorff's alpha per dimension")
+    s = command("reliability", "print intercoder agreement and Krippendorff's alpha per variable, and beyond the codes")
+    s.add_argument("--coder", help="report only this coder's agreement with the final codes and with each other coder")
     s.set_defaults(func=cmd_reliability)
+
+    s = command("kit", "write a blind coding packet for an outside coder: codebook, sources, blank coding files")
+    s.add_argument("coder", help="the coder id the packet is for (add it to annotations/coders.yaml)")
+    s.add_argument("out", type=Path, help="new folder to write the packet into")
+    s.add_argument("--with-case-list", action="store_true", help="include the list of cases and a blank file for each")
+    s.set_defaults(func=cmd_kit)
 
     s = command("serve", f"serve the built site ({layout.BUILD}/{layout.SITE}/) on 127.0.0.1 for a browser")
     s.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0: any free port)")

@@ -304,6 +304,7 @@ class Coder(Record):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     role: Text
     description: Text
+    certification: bool = False  # codes only to be compared with the released codes, not part of the dataset's coding
 
 
 class CodersFile(Record):

@@ -416,10 +416,15 @@ def procedure_report(codebook: Codebook, codings: pd.DataFrame, evidence: pd.Dat
     return "\n".join(lines) + "\n"
 
 
-def full_report(codebook: Codebook, tables: Tables, max_rows: int | None = None) -> str:
+def full_report(codebook: Codebook, tables: Tables, max_rows: int | None = None, certifying: frozenset[str] = frozenset()) -> str:
     """Every reliability figure of the dataset, as Markdown: the coded variables, then the
     procedure beyond them (the case files' facts, events and relations count as the
-    primary coder's, the further coders' as theirs)."""
+    primary coder's, the further coders' as theirs). Coders who code only to be certified
+    are left out: they are not part of the dataset's coding."""
+    if certifying:
+        keep = {name: df[~df["coder"].isin(certifying)] if "coder" in df.columns and name != "adjudications" else df
+                for name, df in tables.as_dict().items()}
+        tables = Tables(**keep, built=tables.built)
     primary_rows = tables.codings[tables.codings["_file"].str.startswith(layout.CASES_DIR + "/")]
     primary = str(primary_rows["coder"].mode().iloc[0]) if len(primary_rows) else ""
     match = {(c, u): case for c, u, case in zip(tables.units["coder"], tables.units["unit_id"], tables.units["case_id"])
@@ -438,3 +443,36 @@ def full_report(codebook: Codebook, tables: Tables, max_rows: int | None = None)
                          lambda r: (r["type"], match.get((r["coder"], r["to_case"]), r["to_case"]) if isinstance(r["to_case"], str) else None))
     return (report(codebook, tables.codings, tables.cases, max_rows) + "\n"
             + procedure_report(codebook, tables.codings, tables.evidence, tables.facts, events, relations, primary))
+
+
+def certification(codebook: Codebook, tables: Tables, coder: str) -> str:
+    """How far one coder agrees with the released final codes and with each other
+    coder, variable by variable (a coder-certification report), as Markdown."""
+    from .markdown import table
+
+    codings = tables.codings[["case_id", "dimension", "coder", "value"]]
+    if coder not in set(codings["coder"]):
+        raise ValueError(f"coder {coder!r} has no coding in the dataset; coders: {', '.join(sorted(set(codings['coder'])))}")
+    final = tables.cases.melt(id_vars="case_id", value_vars=[v.name for v in codebook.coded], var_name="dimension", value_name="value")
+    against = {"final codes": final.assign(coder="final"),
+               **{other: codings[codings["coder"] == other] for other in sorted(set(codings["coder"]) - {coder})}}
+    mine = codings[codings["coder"] == coder]
+    header = ["Variable", *against]
+    rows = []
+    for var in codebook.coded:
+        order = var.codes if var.level == "ordinal" else None
+        cells = [var.name]
+        for other in against.values():
+            pair = pd.concat([mine, other.assign(coder="other")])
+            units = [u for u in _units(pair, var.name, drop=MISSING) if sum(v is not None for v in u) == 2]
+            missing = [[None if v is None else v in MISSING for v in u] for u in _units(pair, var.name)]
+            cells.append(f"{_percent(percent_agreement(units))} / {_fmt(alpha(units, var.level, order))} "
+                         f"({len(units)}; missing or not {_percent(percent_agreement(missing))})")
+        rows.append(cells)
+    cases = mine["case_id"].nunique()
+    return "\n".join([
+        f"Coder {coder}: {cases} cases coded. Per variable and comparison: agreement / Krippendorff's alpha over the units "
+        "both coded with a category (their number), and agreement on whether the value is missing at all.",
+        "",
+        table(header, rows),
+    ]) + "\n"

@@ -35,6 +35,11 @@ class Validated:
     tables: Tables
     meta: DatasetMeta
 
+    @property
+    def certifying(self) -> frozenset[str]:
+        """Coders who code only to be compared with the released codes."""
+        return frozenset(c.id for c in self.ann.coders.values() if c.certification)
+
 
 @dataclass
 class Output:

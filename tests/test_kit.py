@@ -1,0 +1,82 @@
+"""`policyframes kit`: a blind packet with no trace of any coder's work, and the
+certification report of a coder who codes it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import yaml
+
+from conftest import ROOT
+from policyframes.kit import TO_CODE
+
+
+def _packet_text(folder: Path) -> str:
+    """Every file of the packet but the source texts themselves (which hold the quoted passages)."""
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*"))
+                     if p.is_file() and not (p.parent.name == "sources" and p.suffix == ".txt"))
+
+
+def test_the_packet_holds_no_code_rationale_or_evidence(repo: Path, cli, tmp_path: Path) -> None:
+    status, out, err = cli(repo, "kit", "c9", str(tmp_path / "kit"), "--with-case-list")
+    assert status == 0, err
+    kit = tmp_path / "kit"
+    text = _packet_text(kit)
+    evidence = pq.read_table(ROOT / "build" / "evidence.parquet").column("quote").to_pylist()
+    rationales = pq.read_table(ROOT / "build" / "codings.parquet").column("rationale").to_pylist()
+    normalised = " ".join(text.split())
+    codebook = " ".join((ROOT / "schema" / "CODEBOOK.md").read_text(encoding="utf-8").split())  # rationales may cite its rules
+    leaked = [q for q in evidence + rationales if len(q) > 20 and " ".join(q.split()) in normalised and " ".join(q.split()) not in codebook]
+    assert leaked == []
+    assert (kit / "codebook.yaml").read_bytes() == (ROOT / "schema" / "codebook.yaml").read_bytes()
+    blank = yaml.safe_load((kit / "codings" / "c9" / "shanghai-property-tax-2011.yaml").read_text(encoding="utf-8"))
+    assert {c["value"] for c in blank["codes"].values()} == {TO_CODE}
+    shipped = {p.name for p in (kit / "sources").glob("*.txt")}
+    records = yaml.safe_load((kit / "sources" / "sources.yaml").read_text(encoding="utf-8"))["sources"]
+    assert shipped == {r["file"] for r in records if r["text_in_kit"]}
+    assert all(r["licence"] != "unknown" for r in records if r["text_in_kit"])
+
+
+def test_without_the_case_list_the_coder_identifies_the_cases(repo: Path, cli, tmp_path: Path) -> None:
+    status, _, err = cli(repo, "kit", "c9", str(tmp_path / "kit"))
+    assert status == 0, err
+    assert not (tmp_path / "kit" / "CASES.md").exists()
+    assert [p.name for p in (tmp_path / "kit" / "codings" / "c9").iterdir()] == ["units.yaml"]
+
+
+def test_a_kit_is_never_written_over_a_folder_in_use(repo: Path, cli, tmp_path: Path) -> None:
+    (tmp_path / "kit").mkdir()
+    (tmp_path / "kit" / "notes.txt").write_text("mine", encoding="utf-8")
+    status, _, err = cli(repo, "kit", "c9", str(tmp_path / "kit"))
+    assert status == 2 and "is not empty" in err
+    assert (tmp_path / "kit" / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_returned_packet_gets_a_certification_report(repo: Path, cli, tmp_path: Path) -> None:
+    """A synthetic coder fills in the blank files (every variable not_reported, which
+    needs no evidence); its folder, returned into the repository, validates and is
+    reported against the final codes and each coder."""
+    assert cli(repo, "kit", "c9", str(tmp_path / "kit"), "--with-case-list")[0] == 0
+    target = repo / "annotations" / "codings" / "c9"
+    target.mkdir()
+    for blank in (tmp_path / "kit" / "codings" / "c9").glob("*.yaml"):
+        coding = yaml.safe_load(blank.read_text(encoding="utf-8"))
+        for code in coding["codes"].values():
+            code.update(value="not_reported", confidence=1, runner_up="none", rationale="The synthetic coder reports nothing.")
+        for fact in coding["facts"].values():
+            fact["value"] = "not_reported"
+        (target / blank.name).write_text(yaml.safe_dump(coding, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    coders = repo / "annotations" / "coders.yaml"
+    coders.write_text(coders.read_text(encoding="utf-8") + "  - id: c9\n    role: coder in training\n    description: Codes nothing.\n"
+                      "    certification: true\n", encoding="utf-8")
+    status, out, err = cli(repo, "reliability", "--coder", "c9")
+    assert status == 0, err
+    assert out.startswith("Coder c9: 11 cases coded.")
+    rows = {line.split(" | ")[0].strip("| "): line for line in out.splitlines() if line.startswith("| framing |")}
+    # c9 codes framing missing everywhere: no unit is coded with a category by both, and
+    # it agrees on missingness with the final codes exactly where they are missing
+    missing = sum(v == "not_reported" for v in pq.read_table(ROOT / "build" / "cases.parquet").column("framing").to_pylist())
+    assert f"undefined / undefined (0; missing or not {100 * missing / 11:.1f}%)" in rows["framing"]
+    status, out, _ = cli(repo, "reliability")
+    assert status == 0 and "c9" not in out  # a coder in training is not part of the dataset's figures
