@@ -80,3 +80,16 @@ def test_a_returned_packet_gets_a_certification_report(repo: Path, cli, tmp_path
     assert f"undefined / undefined (0; missing or not {100 * missing / 11:.1f}%)" in rows["framing"]
     status, out, _ = cli(repo, "reliability")
     assert status == 0 and "c9" not in out  # a coder in training is not part of the dataset's figures
+
+
+def test_a_coding_under_another_codebook_is_refused_unless_an_earlier_round(repo: Path, cli) -> None:
+    old = repo / "annotations" / "codings" / "c0"
+    old.mkdir()
+    (old / "hangzhou-model.yaml").write_text('case_id: hangzhou-model\ncoder: c0\ncodebook_version: "1.1.0"\ncodes: {}\n', encoding="utf-8")
+    status, _, err = cli(repo, "validate")
+    assert status == 1 and "coded under codebook '1.1.0', but the codebook is 2.0.0" in err and "[coding.codebook-version]" in err
+    coders = repo / "annotations" / "coders.yaml"
+    coders.write_text(coders.read_text(encoding="utf-8") + "  - id: c0\n    role: second coder of release 1.1\n"
+                      "    description: Coded under codebook 1.1.0.\n    earlier_round: 1.1.0\n", encoding="utf-8")
+    status, out, err = cli(repo, "validate")
+    assert status == 0, err

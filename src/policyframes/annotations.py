@@ -102,7 +102,11 @@ def read_yaml(root: Path, rel: str, problems: list[Problem]) -> Any | None:
 
 def read_validated(root: Path, rel: str, model: type[BaseModel], problems: list[Problem]) -> tuple[Any, Any]:
     """Parse and validate one file: (parsed data, record or None)."""
-    data = read_yaml(root, rel, problems)
+    return validated(read_yaml(root, rel, problems), rel, model, problems)
+
+
+def validated(data: Any, rel: str, model: type[BaseModel], problems: list[Problem]) -> tuple[Any, Any]:
+    """Validate parsed data (None: it could not be parsed): (data, record or None)."""
     if data is None:
         return None, None
     if not isinstance(data, dict):
@@ -239,6 +243,7 @@ class _Chunk:
     files: list[str]
     placeholders: frozenset[str] = frozenset()
     matches: dict[tuple[str, str], str | None] = field(default_factory=dict)  # (coder, unit) -> case
+    earlier: frozenset[str] = frozenset()  # coders of an earlier round, under an earlier codebook
     records: list[CaseRecord] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     rows: dict[str, Any] = field(default_factory=dict)
@@ -249,18 +254,24 @@ def _read_chunk(chunk: _Chunk, cb: Codebook) -> _Chunk:
     rows = Rows(cb)
     model = case_model(cb) if chunk.kind == "case" else coding_file_model(cb)
     for rel in chunk.files:
-        data, record = read_validated(chunk.root, rel, model, chunk.problems)
+        folder, stem = Path(rel).parent.name, Path(rel).stem
+        data = read_yaml(chunk.root, rel, chunk.problems)
+        version = data.get("codebook_version") if chunk.kind == "coding" and isinstance(data, dict) else cb.codebook_version
+        if version != cb.codebook_version:
+            if folder not in chunk.earlier:  # an earlier round's files are kept for the record, not read
+                chunk.problems.append(Problem(
+                    rel, line_of(data, ("codebook_version",)), "codebook_version",
+                    f"coded under codebook {version!r}, but the codebook is {cb.codebook_version}: a coding enters the dataset "
+                    "only under the codebook it was made with (list an earlier round's coder with `earlier_round` in "
+                    f"{layout.CODERS})", "coding.codebook-version"))
+            continue
+        data, record = validated(data, rel, model, chunk.problems)
         if chunk.kind == "case" and isinstance(data, dict):
             chunk.problems += placeholders_left(data, rel, chunk.placeholders)
         if record is None:
             continue
-        folder, stem = Path(rel).parent.name, Path(rel).stem
         if chunk.kind == "coding" and record.coder != folder:
             chunk.problems.append(Problem(rel, line_of(data, ("coder",)), "coder", f"coder {record.coder!r} differs from the folder name {folder!r}", "coding.folder"))
-        elif chunk.kind == "coding" and record.codebook_version != cb.codebook_version:
-            chunk.problems.append(Problem(rel, line_of(data, ("codebook_version",)), "codebook_version",
-                                          f"coded under codebook {record.codebook_version}, but the codebook is {cb.codebook_version}: "
-                                          "a coding enters the dataset only under the codebook it was made with", "coding.codebook-version"))
         elif record.case_id != stem:
             message = f"case id {record.case_id!r} differs from the file name {stem!r}"
             other = f"{Path(rel).parent}/{record.case_id}.yaml"
@@ -310,7 +321,8 @@ def _read_case_files(root: Path, ann: Annotations) -> None:
         ann.problems.append(Problem(rel, 0, "", f"not read: case files are named <case_id>.yaml (rename it to {Path(rel).stem}.yaml)", "file.misnamed"))
     left = placeholders(root, ann.codebook, ann.problems)
     matches = {(m.coder, m.unit): m.case for m in ann.unit_matches}
-    chunks = [_Chunk(root, kind, files[i:i + CHUNK_FILES], left, matches)
+    earlier = frozenset(c.id for c in ann.coders.values() if c.earlier_round)
+    chunks = [_Chunk(root, kind, files[i:i + CHUNK_FILES], left, matches, earlier)
               for kind, files in (("case", ann.case_files), ("coding", coding_files(root)))
               for i in range(0, len(files), CHUNK_FILES)]
     for chunk in _read_chunks(chunks, ann.codebook):

@@ -305,6 +305,7 @@ class Coder(Record):
     role: Text
     description: Text
     certification: bool = False  # codes only to be compared with the released codes, not part of the dataset's coding
+    earlier_round: Text | None = None  # the codebook version an earlier round coded under: its files are kept, not read
 
 
 class CodersFile(Record):
