@@ -22,7 +22,8 @@ from policyframes.build import generated_files
 from policyframes.checks import check_tables
 from policyframes.meta import DatasetMeta
 from policyframes.tables import assemble
-from policyframes.writers import Validated, write_dataset
+from policyframes.validation import Validated
+from policyframes.writers import write_dataset
 
 
 def _cpu() -> float:

@@ -23,6 +23,7 @@ the use side imports nothing but core (tests/test_layers.py reads this map):
     read     locate       the one command that writes into the annotations (offsets)
     tables   tables       records -> tables, a pure function
     check    checks       the table rules, one code each
+    check    validation   a repository read, assembled and checked
     publish  export       Parquet with the codebook's categories
     publish  csvexport    CSV
     publish  stata        Stata

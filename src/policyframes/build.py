@@ -18,30 +18,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import layout
-from .annotations import load_annotations, read_validated
-from .checks import check_tables
 from .citation import bibtex, citation_cff
 from .docs import codebook_markdown, datacard_blocks, fill_blocks, json_schema, problem_codes
 from .markdown import MAX_ROWS
-from .meta import DatasetMeta
-from .problems import ValidationFailed
 from .reliability import full_report
-from .tables import assemble
-from .writers import Validated, release_metadata, write_dataset
+from .validation import Validated, validate
+from .writers import release_metadata, write_dataset
 
 TMP_PREFIX = ".build-tmp-"
-
-
-def validate(root: Path) -> Validated:
-    """Check everything; raise ValidationFailed with every problem found."""
-    ann = load_annotations(root)
-    _, meta = read_validated(root, layout.DATASET_META, DatasetMeta, ann.problems)
-    tables = assemble(ann)
-    problems = ann.problems + check_tables(ann, tables)
-    if problems:
-        raise ValidationFailed(problems)
-    assert meta is not None  # a dataset.yaml that does not validate is among the problems
-    return Validated(ann, tables, meta)
 
 
 def generated_files(v: Validated) -> dict[str, str]:

@@ -28,7 +28,7 @@ def _print_problems(problems: list[Problem], fmt: str) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .build import validate
+    from .validation import validate
 
     try:
         v = validate(args.root)
@@ -104,8 +104,8 @@ def cmd_new_case(args: argparse.Namespace) -> int:
 
 
 def cmd_reliability(args: argparse.Namespace) -> int:
-    from .build import validate
     from .reliability import certification, full_report
+    from .validation import validate
 
     try:
         v = validate(args.root)

@@ -29,7 +29,7 @@ from .passages import GAP, Span, anchor, excerpt_blocks, mark_up
 from .rows import PROVENANCE
 
 if TYPE_CHECKING:
-    from .writers import Validated
+    from .validation import Validated
 
 FILTER_ROLES = ("policy_type", "locality")  # the matrix can be filtered on the variables with these roles
 

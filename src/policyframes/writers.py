@@ -13,7 +13,6 @@ from pathlib import Path
 import pyarrow as pa
 
 from . import layout
-from .annotations import Annotations
 from .citation import bibtex
 from .croissant import croissant
 from .csvexport import write_csv
@@ -21,24 +20,9 @@ from .datapackage import datapackage
 from .docs import hf_card
 from .export import HF_DIR, has_categories, write_parquet
 from .manifest import write_manifest
-from .meta import DatasetMeta
 from .site import write_site
 from .stata import write_stata
-from .tables import Tables
-
-
-@dataclass
-class Validated:
-    """A repository whose annotations passed every check: what a build publishes."""
-
-    ann: Annotations
-    tables: Tables
-    meta: DatasetMeta
-
-    @property
-    def certifying(self) -> frozenset[str]:
-        """Coders who code only to be compared with the released codes."""
-        return frozenset(c.id for c in self.ann.coders.values() if c.certification)
+from .validation import Validated
 
 
 @dataclass

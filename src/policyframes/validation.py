@@ -1,0 +1,40 @@
+"""Validate a repository: read every file, assemble the tables, run the table rules.
+Nothing of publishing is imported here, so `policyframes validate` stays light."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import layout
+from .annotations import Annotations, load_annotations, read_validated
+from .checks import check_tables
+from .meta import DatasetMeta
+from .problems import ValidationFailed
+from .tables import Tables, assemble
+
+
+@dataclass
+class Validated:
+    """A repository whose annotations passed every check: what a build publishes."""
+
+    ann: Annotations
+    tables: Tables
+    meta: DatasetMeta
+
+    @property
+    def certifying(self) -> frozenset[str]:
+        """Coders who code only to be compared with the released codes."""
+        return frozenset(c.id for c in self.ann.coders.values() if c.certification)
+
+
+def validate(root: Path) -> Validated:
+    """Check everything; raise ValidationFailed with every problem found."""
+    ann = load_annotations(root)
+    _, meta = read_validated(root, layout.DATASET_META, DatasetMeta, ann.problems)
+    tables = assemble(ann)
+    problems = ann.problems + check_tables(ann, tables)
+    if problems:
+        raise ValidationFailed(problems)
+    assert meta is not None  # a dataset.yaml that does not validate is among the problems
+    return Validated(ann, tables, meta)
