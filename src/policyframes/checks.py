@@ -243,6 +243,10 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
     return problems + check_columns(ann, tables)
 
 
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
 def _contrast(a: pd.Series, b: pd.Series) -> pd.Series:
     """same or different where both values are categories, not_comparable where either is a missing status."""
     out = pd.Series(np.where(a.to_numpy() == b.to_numpy(), "same", "different"), index=a.index)
@@ -344,5 +348,13 @@ def _check_adjudications(ann: Annotations, tables: Tables, problems: list[Proble
 
 def _mismatch(index: NormalisedText, row: Any) -> str:
     found = index.find_all(row["quote"])
-    where = f"; it occurs at {', '.join(f'{s}..{e}' for s, e in found)} (run `policyframes locate`)" if found else "; the quote is not in the source"
-    return f"quote does not match the source text at {row['start']}..{row['end']}{where}"
+    if found:
+        return (f"quote does not match the source text at {row['start']}..{row['end']}; it occurs at "
+                f"{', '.join(f'{s}..{e}' for s, e in found)} (run `policyframes locate`)")
+    message = f"quote does not match the source text at {row['start']}..{row['end']}; the quote is not in the source"
+    near = index.closest(row["quote"])
+    if near is not None:
+        start, end, difference = near
+        message += f"; the closest passage is at {start}..{end}: \"{words(index.original(start, end))}\""
+        message += f"; {difference}" if difference else ""
+    return message

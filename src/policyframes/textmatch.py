@@ -6,7 +6,9 @@ without a space, and every other whitespace run becomes one space.
 
 from __future__ import annotations
 
+import difflib
 import re
+import unicodedata
 
 import numpy as np
 
@@ -90,3 +92,30 @@ class NormalisedText:
             spans.append((start, end))
             pos = self.text.find(needle, pos + 1)
         return spans
+
+    def original(self, start: int, end: int) -> str:
+        return self._source[start:end]
+
+    def closest(self, quote: str) -> tuple[int, int, str] | None:
+        """The passage of the original text nearest to a quote that is not in it, for an
+        error message: (start, end, first difference described), or None when nothing
+        of the quote is in the text."""
+        needle = normalise(quote.strip())
+        match = difflib.SequenceMatcher(None, self.text, needle, autojunk=False).find_longest_match(0, len(self.text), 0, len(needle))
+        if match.size < min(8, len(needle)):
+            return None
+        first = max(0, match.a - match.b)
+        window = self.text[first:first + len(needle)]
+        start = int(self._origin[first])
+        end = int(self._origin[min(first + len(window), len(self.text)) - 1]) + 1
+        at = next((i for i, (a, b) in enumerate(zip(window, needle)) if a != b), min(len(window), len(needle)))
+        if at >= len(window):
+            return start, end, f"the source text ends where the quote goes on with {_char(needle[at])}" if at < len(needle) else ""
+        if at >= len(needle):
+            return start, end, ""
+        return start, end, f"at character {at + 1} of the quote, the source has {_char(window[at])} where the quote has {_char(needle[at])}"
+
+
+def _char(c: str) -> str:
+    """A character as a reader can tell it apart: ’ (U+2019 RIGHT SINGLE QUOTATION MARK)."""
+    return f"{c} (U+{ord(c):04X} {unicodedata.name(c, 'unnamed character')})"
