@@ -27,6 +27,10 @@ def _print_problems(problems: list[Problem], fmt: str) -> None:
         print(f"{len(problems)} problem(s) found.", file=sys.stderr)
 
 
+# Modules of the optional extras, and the extra each comes with (pyproject.toml).
+EXTRAS = {"yaml": "build", "pandera": "build", "PIL": "build", "pyreadstat": "build", "datasets": "hf"}
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from .validation import validate
 
@@ -266,6 +270,11 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug, reported in one line rather than a traceback
+        package = (getattr(exc, "name", None) or "").split(".")[0]
+        if isinstance(exc, ModuleNotFoundError) and package in EXTRAS:
+            print(f"error: `policyframes {args.command}` needs {package}, which comes with the {EXTRAS[package]} extra: "
+                  f"pip install 'policyframes[{EXTRAS[package]}]'", file=sys.stderr)
+            return 1
         if args.traceback or os.environ.get("POLICYFRAMES_TRACEBACK"):
             traceback.print_exc()
         where = "".join(f" ({note})" for note in getattr(exc, "__notes__", []))

@@ -91,7 +91,11 @@ def to_hf(path: str | Path | None = None, cache_dir: str | Path | None = None) -
     """
     import tempfile
 
-    import datasets
+    try:
+        import datasets
+    except ModuleNotFoundError:
+        raise ModuleNotFoundError("to_hf() needs the Hugging Face datasets library: pip install 'policyframes[hf]'",
+                                  name="datasets") from None
 
     from .manifest import verify
 
