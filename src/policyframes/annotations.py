@@ -201,8 +201,9 @@ def placeholders_left(data: Any, rel: str, left: frozenset[str]) -> list[Problem
 
     walk(data, ())
     return [Problem(rel, line_of(data, path), field_path(path),
-                    f"the template's placeholder {_at(data, path)!r} is still here: replace it with the case's own value "
-                    "(or not_reported where the sources are silent)", "case.placeholder") for path in found]
+                    f"the template's placeholder {_at(data, path)!r} is still here: replace it with the case's own "
+                    + ("value (or not_reported where the sources are silent)" if path[-1] == "value" else "text"),
+                    "case.placeholder") for path in found]
 
 
 def _at(data: Any, path: tuple[Any, ...]) -> Any:

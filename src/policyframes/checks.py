@@ -168,11 +168,11 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
     allowed_pairs = {(v.name, code) for v in cb.coded for code in cb.allowed(v.name)}
     coding_rules = [
         _isin("codings.unknown-variable", "dimension", "", coded, "dimension "),
-        _isin("codings.unknown-coder", "coder", "coder", sorted(ann.coders), "coder "),
+        *([_isin("codings.unknown-coder", "coder", "coder", sorted(ann.coders), "coder ")] if ann.coders else []),  # else coders.yaml is reported
         Rule("codings.not-one-of", "value", lambda d: _each(d, ["dimension", "value"], lambda dim, value: (dim, value) in allowed_pairs),
              lambda r: not_one_of(r["value"], cb.allowed(r["dimension"]) if r["dimension"] in coded else [])),
         Rule("codings.confidence", "confidence", lambda d: d["confidence"].between(1, 3), lambda r: f"confidence {r['confidence']} is not 1, 2 or 3"),
-        _isin("codings.unknown-case", "case_id", "", sorted(case_ids), "case "),
+        _isin("codings.unknown-case", "case_id", "", known_ids, "case "),
     ]
     _run("codings", codings, coding_rules, ["case_id", "dimension", "coder"], problems, lines)
     _check_adjudications(ann, tables, problems, lines)
@@ -210,7 +210,7 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
              "quote another passage, or change the example in schema/codebook.yaml"),
         Rule("evidence.outside-source", "end", lambda d: inside, lambda r: f"offsets {r['start']}..{r['end']} are outside source {r['source_id']!r} ({lengths[r['source_id']]} characters)"),
         Rule("evidence.quote-mismatch", "quote", quoted, lambda r: _mismatch(index[r["source_id"]], r)),
-        Rule("evidence.source-not-listed", "source", lambda d: _each(d, ["case_id", "source_id", "record_type"], lambda c, s, t: t == "relation" or s not in texts or (c, s) in listed),
+        Rule("evidence.source-not-listed", "source", lambda d: _each(d, ["case_id", "source_id", "record_type"], lambda c, s, t: t == "relation" or s not in texts or c not in case_ids or (c, s) in listed),
              lambda r: f"source {r['source_id']!r} is not listed in the case's sources"),
         _isin("evidence.unknown-attribution", "attribution", "attribution", cb.attribution_codes),
     ]
@@ -273,7 +273,12 @@ def _in_cycle(case_id: str, parents: dict[str, Any]) -> bool:
 
 def _examples(cb: Any) -> dict[str, str]:
     """Each category example of the codebook (whitespace normalised) -> "variable.category"."""
-    return {" ".join(c.example.text.split()): f"{v.name}.{c.code}" for v in cb.variables for c in v.categories if c.example}
+    found: dict[str, str] = {}
+    for v in cb.variables:  # a category shared with another variable keeps the name of the variable that defines it
+        for c in v.categories:
+            if c.example:
+                found.setdefault(" ".join(c.example.text.split()), f"{v.name}.{c.code}")
+    return found
 
 
 def _example_in(quote: str, examples: dict[str, str]) -> str | None:
@@ -331,7 +336,7 @@ def _check_adjudications(ann: Annotations, tables: Tables, problems: list[Proble
         Rule("adjudications.not-needed", "value", lambda d: _each(d, ["case_id", "dimension"], lambda c, dim: (c, dim) in split),
              lambda r: f"the coders do not disagree here ({shown((r['case_id'], r['dimension']))}): remove the adjudication"),
         Rule("adjudications.ungrounded", "value", lambda d: _each(d, ["case_id", "dimension", "value"], grounded), lambda r: f"{r['value']!r} is no coder's value: give the adjudication its own evidence"),
-        _isin("adjudications.unknown-adjudicator", "adjudicator", "by", sorted(ann.coders), "coder "),
+        *([_isin("adjudications.unknown-adjudicator", "adjudicator", "by", sorted(ann.coders), "coder ")] if ann.coders else []),
         Rule("adjudications.by-a-coder", "by", lambda d: _each(d, ["case_id", "dimension", "adjudicator"], lambda c, dim, by: by not in values.get((c, dim), {})),
              lambda r: f"{r['adjudicator']!r} coded this case and variable ({shown((r['case_id'], r['dimension']))}): "
              "an adjudication is made by a coder who coded neither side"),

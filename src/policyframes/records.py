@@ -80,6 +80,20 @@ _CONSTRAINTS = {  # pydantic's error types of constraints -> problem codes
 }
 
 
+_PLAIN = {  # pydantic's constraint messages in plain words
+    "greater_than": "must be more than {gt}", "greater_than_equal": "must be at least {ge}",
+    "less_than": "must be less than {lt}", "less_than_equal": "must be at most {le}",
+    "too_short": "needs at least {min_length} item(s)", "string_too_short": "needs at least {min_length} character(s)",
+}
+_FORMS = {  # the patterns of identifiers and checksums, in words
+    r"^[a-z0-9]+(-[a-z0-9]+)*$": "lowercase ASCII letters and digits, in words joined by hyphens (such as chongqing-model)",
+    r"^[a-z0-9_]+$": "lowercase ASCII letters, digits and underscores (such as c2)",
+    r"^[0-9a-f]{64}$": "a SHA-256 checksum: 64 lowercase hexadecimal digits",
+    r"^\d+\.\d+\.\d+$": "a version MAJOR.MINOR.PATCH in quotes (such as \"2.0.0\")",
+    r"^\d{4}-\d{2}-\d{2}$": "a date YYYY-MM-DD in quotes",
+}
+
+
 def _message(model: type[BaseModel], error: Any) -> tuple[tuple[Any, ...], str, str]:
     """The location, message and problem code of one pydantic error."""
     loc = tuple(error["loc"])
@@ -98,11 +112,20 @@ def _message(model: type[BaseModel], error: Any) -> tuple[tuple[Any, ...], str, 
             message += f" (it contains {', '.join(f'U+{ord(c):04X}' for c in loc[-1] if not c.isascii())})"
         return loc, message, "record.unknown-key"
     if kind == "missing":
+        if loc[-1] in ("start", "end") and "evidence" in loc:
+            return loc, "required field is missing: run `policyframes locate` to write the quote's offsets", "record.missing-key"
         return loc, "required field is missing", "record.missing-key"
     if kind.endswith("_type") or kind == "model_type":
         shown = "a mapping" if isinstance(value, dict) else "a list" if isinstance(value, list) else f"{type(value).__name__} {value!r}"
         hint = " (put identifiers and dates in quotes)" if isinstance(value, (int, float, bool)) else ""
-        return loc, f"{error['msg'].lower()}, got {shown}{hint}", "record.wrong-type"
+        wanted = "a mapping of keys to values" if kind in ("model_type", "dict_type") else error["msg"].lower().removeprefix("input should be ")
+        return loc, f"should be {wanted}, got {shown}{hint}", "record.wrong-type"
+    if kind == "string_pattern_mismatch":
+        pattern = (error.get("ctx") or {}).get("pattern", "")
+        return loc, f"must be {_FORMS.get(pattern, f'in the form {pattern}')} (got {value!r})", "record.pattern"
+    if kind in _PLAIN:
+        ctx = error.get("ctx") or {}
+        return loc, _PLAIN[kind].format(**ctx) + f" (got {value!r})", _CONSTRAINTS[kind]
     raised = (error.get("ctx") or {}).get("error")
     if isinstance(raised, LocatedError):
         loc += raised.loc

@@ -102,7 +102,7 @@ class NormalisedText:
         of the quote is in the text."""
         needle = normalise(quote.strip())
         match = difflib.SequenceMatcher(None, self.text, needle, autojunk=False).find_longest_match(0, len(self.text), 0, len(needle))
-        if match.size < min(8, len(needle)):
+        if match.size < max(8, len(needle) // 2):  # too little in common to be the passage meant
             return None
         first = max(0, match.a - match.b)
         window = self.text[first:first + len(needle)]
