@@ -16,14 +16,16 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 import yaml
 
 from conftest import copy_repo
+from policyframes.problems import CODES
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 ENTRIES: list[dict[str, Any]] = yaml.safe_load((CORPUS / "manifest.yaml").read_text(encoding="utf-8"))
@@ -155,6 +157,7 @@ def test_corpus_is_complete() -> None:
     used = {entry.get("file", f"{entry['id']}.yaml") for entry in ENTRIES if not {"edit", "generate"} & set(entry)}
     files = {p.name for p in CORPUS.glob("*.yaml")} - {"manifest.yaml"}
     assert used == files, "every file of tests/bad_inputs/ is an entry of manifest.yaml, and every entry has its file"
+    assert all(e.get("code") in CODES for e in ENTRIES if e.get("status", 1) != 0), "every refusal names its problem code"
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=[e["id"] for e in ENTRIES])
@@ -176,10 +179,11 @@ def test_bad_input(entry: dict[str, Any], corpus) -> None:
     field = entry.get("field")
     where = f"{at}:{line}:" if line else f"{at}:"
     head = f"{where} {field}: " if field else f"{where} "
-    assert any(row.startswith(head) and entry["error"] in row[len(head):] for row in text_err.splitlines()), (
-        f"expected {head}... {entry['error']!r}; got:\n{text_err}")
+    code = entry["code"]
+    assert any(row.startswith(head) and entry["error"] in row[len(head):] and row.endswith(f" [{code}]")
+               for row in text_err.splitlines()), f"expected {head}... {entry['error']!r} [{code}]; got:\n{text_err}"
     assert any(p["file"] == at and p["line"] == line and entry["error"] in p["message"] and field in (None, p["field"])
-               for p in report["problems"]), report
+               and p["code"] == code for p in report["problems"]), report
     assert all(p["file"] and p["message"] for p in report["problems"])
 
 
