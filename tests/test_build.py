@@ -19,6 +19,7 @@ REQUIRED_CASES = {
     "hangzhou-model",
 }
 FURTHER_CASES = {
+    "chongqing-critics-labour-camps",
     "chongqing-model",
     "chongqing-striking-black",
     "chongqing-singing-red",
@@ -26,7 +27,10 @@ FURTHER_CASES = {
     "township-county-elections",
     "xi-era-mass-mobilisation",
 }
-DIMENSIONS = ["framing", "target_stratum", "target_scope", "collection_method", "mobilisation_level", "origin"]
+DIMENSIONS = ["framing", "framing_secondary", "analyst_reading", "target_burden", "target_participants", "target_scope",
+              "collection_method", "mobilisation_level", "orchestration", "coercive_targeting", "origin"]
+FACTS = ["start_date", "initiator", "design_agency", "implementing_agency"]
+MISSING = ("not_reported", "not_applicable", "coded_in_components")
 
 
 def test_committed_build_is_what_the_annotations_build(repo: Path, cli) -> None:
@@ -45,11 +49,18 @@ def test_second_build_is_byte_identical(repo: Path, cli) -> None:
 def test_cases_table_has_the_required_cases_and_dimensions() -> None:
     cases = pd.read_parquet(ROOT / "build" / "cases.parquet")
     assert REQUIRED_CASES <= set(cases["case_id"])
-    assert set(DIMENSIONS + ["framing_pfc", "start_date", "initiator", "lead_agency", "origin"]) <= set(cases.columns)
+    assert set(DIMENSIONS + FACTS + ["framing_pfc", "unit_type", "parent_case", "mobilisation_level_status"]) <= set(cases.columns)
+    import policyframes
+
+    assert [v.name for v in policyframes.load_codebook().coded] == DIMENSIONS
+    assert [v.name for v in policyframes.load_codebook().facts] == FACTS
     chongqing = cases.set_index("case_id").loc["chongqing-property-tax-2011"]
-    assert chongqing["framing"] == "redistributive_egalitarian"
+    assert chongqing["framing"] == "redistribution"
     assert chongqing["framing_pfc"] == "fairness_and_equality"
-    assert cases.set_index("case_id").loc["shanghai-property-tax-2011", "mobilisation_level"] == "depoliticised"
+    shanghai = cases.set_index("case_id").loc["shanghai-property-tax-2011"]
+    assert shanghai["mobilisation_level"] == "no_public_role" and pd.isna(shanghai["mobilisation_level_status"])
+    hangzhou = cases.set_index("case_id").loc["hangzhou-model"]
+    assert pd.isna(hangzhou["mobilisation_level"]) and hangzhou["mobilisation_level_status"] == "not_reported"
 
 
 def test_every_coded_value_has_verbatim_evidence() -> None:
@@ -58,12 +69,29 @@ def test_every_coded_value_has_verbatim_evidence() -> None:
     texts = {sid: s.text for sid, s in read_sources(ROOT, [])[1].items()}
     for row in evidence.itertuples():
         assert matches(texts[row.source_id], row.start, row.end, row.quote), row
-    supported = set(zip(evidence["case_id"], evidence["dimension"], evidence["value"]))
-    for case in cases.itertuples():
+    import policyframes
+
+    codebook = policyframes.load_codebook()
+    codes = evidence[evidence["record_type"] == "code"]
+    supported = set(zip(codes["case_id"], codes["dimension"], codes["value"]))
+    checked = 0
+    for case in cases.to_dict("records"):
         for dim in DIMENSIONS:
-            value = getattr(case, dim)
-            if value not in ("not_reported", "not_applicable"):
-                assert (case.case_id, dim, value) in supported, (case.case_id, dim)
+            value = case[dim]
+            if pd.isna(value):  # an ordinal variable's missing status is in its status column
+                assert case[dim + "_status"] in MISSING, (case["case_id"], dim)
+                continue
+            category = codebook.variable(dim).category(value)
+            if value not in MISSING and not category.no_evidence:
+                assert (case["case_id"], dim, value) in supported, (case["case_id"], dim)
+                checked += 1
+    assert checked > 50
+    facts = evidence[(evidence["record_type"] == "fact") & evidence["coder"].isna()]
+    stated = set(zip(facts["case_id"], facts["dimension"], facts["value"]))
+    for case in cases.to_dict("records"):
+        for fact in FACTS:
+            if case[fact] != "not_reported":
+                assert (case["case_id"], fact, case[fact]) in stated, (case["case_id"], fact)
 
 
 def test_parquet_carries_descriptions_and_versions() -> None:
@@ -81,7 +109,12 @@ def test_load_gives_categoricals_in_codebook_order() -> None:
     assert list(cases["framing"].cat.categories) == codebook.allowed("framing")
     level = cases["mobilisation_level"]
     assert level.cat.ordered and list(level.cat.categories) == codebook.variable("mobilisation_level").codes
-    assert (level.dropna() >= "depoliticised").all()
+    assert (level.dropna() >= "no_public_role").all()
+    assert set(cases.loc[level >= "open", "case_id"]) >= {"chongqing-singing-red", "xi-era-mass-mobilisation"}
+    assert "wenling-participatory-budgeting" not in set(cases.loc[level >= "open", "case_id"])
+    status = cases["mobilisation_level_status"]
+    assert list(status.cat.categories) == codebook.variable("mobilisation_level").allowed_missing
+    assert (level.isna() == status.notna()).all()
     with pytest.raises(ValueError, match="unknown table"):
         policyframes.load("nope")
 
@@ -92,28 +125,57 @@ def test_datasets_loads_offline_with_classlabels(tmp_path: Path) -> None:
     ds = datasets.load_dataset(str(ROOT / "build"), "cases", split="train", cache_dir=str(tmp_path))
     framing = ds.features["framing"]
     assert isinstance(framing, datasets.ClassLabel)
-    assert "redistributive_egalitarian" in framing.names
-    assert {framing.int2str(v) for v in ds["framing"]} >= {"redistributive_egalitarian", "technical_market_regulation"}
+    assert "redistribution" in framing.names
+    assert {framing.int2str(v) for v in ds["framing"]} >= {"redistribution", "market_regulation"}
     assert set(ds["case_id"]) >= REQUIRED_CASES
+
+
+def test_datasets_mobilisation_level_holds_levels_only_and_its_status_apart(tmp_path: Path) -> None:
+    """In the Hugging Face features an ordinal variable's ClassLabel names are its levels
+    only; a missing value is None and its status is in the companion column."""
+    import datasets
+
+    import policyframes
+
+    codebook = policyframes.load_codebook()
+    var = codebook.variable("mobilisation_level")
+    ds = datasets.load_dataset(str(ROOT / "build"), "cases", split="train", cache_dir=str(tmp_path))
+    level, status = ds.features["mobilisation_level"], ds.features["mobilisation_level_status"]
+    assert isinstance(level, datasets.ClassLabel) and isinstance(status, datasets.ClassLabel)
+    assert level.names == var.codes == ["no_public_role", "selected", "open", "mass"]
+    assert status.names == var.allowed_missing and not set(level.names) & set(MISSING)
+    cases = pd.read_parquet(ROOT / "build" / "cases.parquet")
+    assert list(ds["case_id"]) == list(cases["case_id"])
+    for row, got_level, got_status in zip(cases.to_dict("records"), ds["mobilisation_level"], ds["mobilisation_level_status"]):
+        if pd.isna(row["mobilisation_level"]):
+            assert got_level is None, row["case_id"]
+            assert status.int2str(got_status) == row["mobilisation_level_status"], row["case_id"]
+        else:
+            assert level.int2str(got_level) == row["mobilisation_level"] and got_status is None, row["case_id"]
+    assert None in ds["mobilisation_level"], "the test needs a case whose mobilisation_level is missing"
+    framing = ds.features["framing"]  # a nominal variable keeps its missing statuses as names
+    assert framing.names == codebook.allowed("framing") and "not_reported" in framing.names
 
 
 def test_to_hf_returns_every_table(tmp_path: Path) -> None:
     import policyframes
 
     dd = policyframes.to_hf(cache_dir=tmp_path)
-    assert set(dd) == set(policyframes.table_names()) >= {"cases", "codings", "adjudications", "evidence", "sources", "comparisons", "relations", "timeline"}
-    assert dd["evidence"].num_rows == len(pd.read_parquet(ROOT / "build" / "evidence.parquet"))
+    assert set(dd) == set(policyframes.table_names()) >= {"cases", "codings", "adjudications", "evidence", "sources", "comparisons",
+                                                          "relations", "timeline", "facts", "coded_events", "coded_relations", "units"}
+    for table in dd:
+        assert dd[table].num_rows == len(pd.read_parquet(ROOT / "build" / f"{table}.parquet")), table
 
 
 def test_bad_code_fails_the_build_with_file_and_line_and_keeps_build(repo: Path, cli) -> None:
     case = repo / "annotations" / "cases" / "chongqing-property-tax-2011.yaml"
-    line = line_of(case, "value: redistributive_egalitarian")
-    edit(case, "value: redistributive_egalitarian", "value: redistributive_egalitarain")
+    line = line_of(case, "value: redistribution")
+    edit(case, "value: redistribution", "value: redistributon")
     before = tree_bytes(repo / "build")
     status, out, err = cli(repo, "build")
     assert status == 1
-    assert f"annotations/cases/chongqing-property-tax-2011.yaml:{line}: codes.framing.value: 'redistributive_egalitarain' is not one of" in err
-    assert "did you mean 'redistributive_egalitarian'?" in err
+    assert f"annotations/cases/chongqing-property-tax-2011.yaml:{line}: codes.framing.value: 'redistributon' is not one of" in err
+    assert "did you mean 'redistribution'?" in err
     assert tree_bytes(repo / "build") == before
     assert not list(repo.glob(".build-tmp-*"))
 
@@ -155,6 +217,7 @@ def test_every_case_the_sources_describe_is_present() -> None:
 
 def test_relations_and_timeline_load_and_point_at_cases(tmp_path: Path) -> None:
     import datasets
+
     import policyframes
 
     cases = set(policyframes.load("cases")["case_id"])
@@ -172,10 +235,24 @@ def test_relations_and_timeline_load_and_point_at_cases(tmp_path: Path) -> None:
     assert centre["township-county-elections"] == "ended_by_centre"
     assert set(timeline["case_id"]) <= cases
     assert (timeline["date_earliest"] <= timeline["date_latest"]).all()
+    # a dated relation's id ends with its date, so that two dated relations of one type differ
+    for rel in relations.to_dict("records"):
+        target = rel["to_case"] if isinstance(rel["to_case"], str) else "centre"
+        expected_id = f"{rel['from_case']}/{rel['type']}/{target}" + (f"/{rel['date']}" if isinstance(rel["date"], str) else "")
+        assert rel["relation_id"] == expected_id
+    assert {"chongqing-model/checked_by_centre/centre/2009", "chongqing-model/checked_by_centre/centre/2012-02"} <= set(relations["relation_id"])
     evidence = policyframes.load("evidence")
+    coded_relations = policyframes.load("coded_relations")
+    coded_events = policyframes.load("coded_events")
+    final = evidence[evidence["coder"].isna()]
     for record_type, ids in (("relation", relations["relation_id"]), ("event", timeline["event_id"])):
-        cited = set(evidence.loc[evidence["record_type"] == record_type, "record_id"])
+        cited = set(final.loc[final["record_type"] == record_type, "record_id"])
         assert set(ids) == cited
+    for record_type, table in (("relation", coded_relations), ("event", coded_events)):
+        key = "relation_id" if record_type == "relation" else "event_id"
+        cited = evidence[(evidence["record_type"] == record_type) & evidence["coder"].notna()]
+        assert set(zip(table[key], table["coder"])) == set(zip(cited["record_id"], cited["coder"]))
+        assert set(table["coder"]) == {"c2", "c3"}
     for table in ("relations", "timeline"):
         ds = datasets.load_dataset(str(ROOT / "build"), table, split="train", cache_dir=str(tmp_path / table))
         assert ds.num_rows == len(policyframes.load(table))

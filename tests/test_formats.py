@@ -8,7 +8,9 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
+import pyreadstat
 import pytest
 import yaml
 
@@ -66,28 +68,69 @@ def test_csv_keeps_chinese_text_and_lists() -> None:
     assert [json.loads(s) for s in df["sources"]] == [r["sources"] for r in parquet_rows("cases")]
 
 
+STATUS = "_status"  # the companion column of an ordinal variable: its missing status
+EXTENDED = {"not_reported": "a", "not_applicable": "b", "coded_in_components": "c"}  # Stata's extended missing values
+
+
 def test_stata_round_trips_with_value_labels() -> None:
     cb = codebook()
     path = BUILD / "cases.dta"
     df = pd.read_stata(path)
     rows = parquet_rows("cases")
-    assert list(df.columns) == list(rows[0])
+    ordinal = [v.name for v in cb.ordinal]
+    assert ordinal == ["mobilisation_level"]
+    # an ordinal variable's status column is folded into its extended missing values
+    assert list(df.columns) == [c for c in rows[0] if c not in {name + STATUS for name in ordinal}]
     for var in cb.categorical:
         assert isinstance(df[var.name].dtype, pd.CategoricalDtype), var.name
-        assert list(df[var.name].astype(str)) == [r[var.name] for r in rows]
+        assert [None if pd.isna(v) else v for v in df[var.name]] == [r[var.name] for r in rows], var.name
     for column in df.columns:
         expected = [as_text(r[column]) for r in rows]
         got = [d.date().isoformat() if isinstance(d, pd.Timestamp) else ("" if pd.isna(d) else str(d)) for d in df[column]]
         assert got == expected, column
     with pd.io.stata.StataReader(path) as reader:
-        labels = reader.value_labels()
         variable_labels = reader.variable_labels()
         data_label = reader.data_label
+    _, meta = pyreadstat.read_dta(path, metadataonly=True)
+    labels = meta.variable_value_labels
     for var in cb.categorical:
+        if var.name in ordinal:
+            continue
         assert list(labels[var.name].values()) == cb.allowed(var.name), var.name
         assert list(labels[var.name]) == list(range(len(cb.allowed(var.name))))
     assert variable_labels == {v.name: v.label for v in cb.variables}
     assert json.loads((BUILD / "metadata.json").read_text())["version"] in data_label
+
+
+def test_stata_numbers_no_ordinal_missing_status_as_a_level() -> None:
+    """mobilisation_level holds its level numbers 0..3 only; its missing statuses are
+    extended missing values, labelled, which pd.read_stata reads as NaN."""
+    cb = codebook()
+    path = BUILD / "cases.dta"
+    rows = parquet_rows("cases")
+    raw, meta = pyreadstat.read_dta(path, user_missing=True)
+    for var in cb.ordinal:
+        levels = var.codes
+        assert levels == ["no_public_role", "selected", "open", "mass"]
+        statuses = var.allowed_missing
+        assert not set(statuses) & set(levels)
+        labels = meta.variable_value_labels[var.name]
+        # a value label for every level, numbered in order, and one for each status, on its extended missing value
+        assert {k: v for k, v in labels.items() if not isinstance(k, str)} == dict(enumerate(levels))
+        assert {k: v for k, v in labels.items() if isinstance(k, str)} == {EXTENDED[s]: s for s in statuses}
+        values = raw[var.name].tolist()
+        allowed = set(range(len(levels))) | {EXTENDED[s] for s in statuses}
+        assert set(values) <= allowed, var.name
+        for value, row in zip(values, rows):
+            if row[var.name] is None:  # missing: the status is the extended missing value
+                assert value == EXTENDED[row[var.name + STATUS]], row["case_id"]
+            else:
+                assert value == levels.index(row[var.name]), row["case_id"]
+        assert any(isinstance(v, str) for v in values), "the test needs a case with a missing status"
+        assert set(meta.missing_user_values[var.name]) <= {EXTENDED[s] for s in statuses}
+        plain = pd.read_stata(path)[var.name]
+        assert [pd.isna(v) for v in plain] == [isinstance(v, str) for v in values]
+        assert set(plain.dropna()) <= set(levels)
 
 
 def test_version_is_one_value_everywhere() -> None:
@@ -187,10 +230,15 @@ def test_datapackage_enums_come_from_the_codebook() -> None:
     resources = {r["name"]: r for r in data["resources"]}
     assert list(resources) == tables()
     cases = {f["name"]: f for f in resources["cases"]["schema"]["fields"]}
-    assert list(cases) == [v.name for v in cb.variables]
+    ordinal = {v.name for v in cb.ordinal}
+    assert list(cases) == [name for v in cb.variables for name in ([v.name, v.name + "_status"] if v.name in ordinal else [v.name])]
     for var in cb.variables:
         enum = cases[var.name].get("constraints", {}).get("enum")
-        assert enum == (cb.allowed(var.name) if var in cb.categorical else None), var.name
+        if var.name in ordinal:  # the levels only; the missing statuses are in the status column
+            assert enum == var.codes, var.name
+            assert cases[var.name + "_status"]["constraints"]["enum"] == var.allowed_missing
+        else:
+            assert enum == (cb.allowed(var.name) if var in cb.categorical else None), var.name
         assert cases[var.name]["title"] == var.label
     assert cases["sources"]["type"] == "array" and cases["start_date_earliest"]["type"] == "date"
     evidence = {f["name"]: f for f in resources["evidence"]["schema"]["fields"]}
@@ -204,7 +252,63 @@ def test_datapackage_rejects_a_code_outside_the_codebook(tmp_path: Path) -> None
     frictionless = validator("frictionless")
     build = tmp_path / "build"
     shutil.copytree(BUILD, build)
-    edit(build / "cases.csv", '"wealthy_elite"', '"wealthy_elit"')
+    edit(build / "cases.csv", '"wealthy"', '"wealthy_elit"')
     report = frictionless.validate(build / "datapackage.json")
     errors = {e.type for task in report.tasks for e in task.errors}
     assert not report.valid and "constraint-error" in errors
+
+
+# Categorical columns
+
+
+def expected_categories() -> dict[str, tuple[list[str], bool]]:
+    """Each categorical column of the cases table -> (its full category list in codebook
+    order, whether it is ordered): a nominal variable's categories then its missing
+    statuses; an ordinal variable's levels only, its statuses in the status column."""
+    cb = codebook()
+    out = {}
+    for var in cb.categorical:
+        if var in cb.ordinal:
+            out[var.name] = (var.codes, True)
+            out[var.name + STATUS] = (var.allowed_missing, False)
+        else:
+            out[var.name] = (cb.allowed(var.name), False)
+    return out
+
+
+def test_parquet_categoricals_have_the_codebooks_full_categories_in_order() -> None:
+    expected = expected_categories()
+    assert {"framing", "mobilisation_level", "mobilisation_level_status", "unit_type"} <= set(expected)
+    cases = pd.read_parquet(BUILD / "cases.parquet")
+    assert {c for c in cases.columns if isinstance(cases[c].dtype, pd.CategoricalDtype)} == set(expected)
+    for name, (categories, ordered) in expected.items():
+        dtype = cases[name].dtype
+        assert list(dtype.categories) == categories, name
+        assert dtype.ordered is ordered, name
+    # the full list, used or not: some categories are used by no case
+    assert any(set(categories) - set(cases[name].dropna()) for name, (categories, _) in expected.items())
+    level = cases["mobilisation_level"]
+    assert not set(level.cat.categories) & {"not_reported", "not_applicable", "coded_in_components"}
+    assert (level.isna() == cases["mobilisation_level_status"].notna()).all()
+    assert level.max() == "mass" and level.min() == "no_public_role"
+    # the Arrow schema itself: dictionaries over the full list, ordered for the ordinal variable
+    table = pq.read_table(BUILD / "cases.parquet")
+    for name, (categories, ordered) in expected.items():
+        column = table.column(name)
+        assert pa.types.is_dictionary(column.type) and column.type.ordered is ordered, name
+        assert column.combine_chunks().dictionary.to_pylist() == categories, name
+
+
+def test_polars_and_duckdb_read_the_categorical_columns() -> None:
+    import polars as pl
+
+    expected = expected_categories()
+    df = pl.read_parquet(BUILD / "cases.parquet")
+    rows = parquet_rows("cases")
+    for name, (categories, _) in expected.items():
+        assert df.schema[name] == pl.Categorical, name
+        assert df[name].to_list() == [r[name] for r in rows], name
+        assert set(df[name].drop_nulls().to_list()) <= set(categories), name
+    duckdb = pytest.importorskip("duckdb")
+    framing = duckdb.sql(f"SELECT framing FROM '{BUILD / 'cases.parquet'}'").fetchall()
+    assert [f for (f,) in framing] == [r["framing"] for r in rows]

@@ -22,7 +22,7 @@ def test_generated_files_are_fresh() -> None:
 
 def test_stale_generated_file_is_detected(repo: Path) -> None:
     codebook = repo / layout.CODEBOOK
-    codebook.write_text(codebook.read_text(encoding="utf-8").replace("label: Wealthy elite", "label: Rich households"), encoding="utf-8")
+    codebook.write_text(codebook.read_text(encoding="utf-8").replace("label: The wealthy", "label: Rich households"), encoding="utf-8")
     generated = generated_files(validate(repo))
     assert "Rich households" in generated[layout.CODEBOOK_DOC]
     assert generated[layout.CODEBOOK_DOC] != (repo / layout.CODEBOOK_DOC).read_text(encoding="utf-8")
@@ -63,5 +63,31 @@ def test_hf_card_features_match_the_codebook() -> None:
     cases = next(c for c in header["dataset_info"] if c["config_name"] == "cases")
     framing = next(f for f in cases["features"] if f["name"] == "framing")
     codebook = json.loads((ROOT / "build" / "codebook.json").read_text(encoding="utf-8"))
-    categories = [c["code"] for c in next(v for v in codebook["variables"] if v["name"] == "framing")["categories"]]
-    assert list(framing["dtype"]["class_label"]["names"].values()) == categories + ["not_reported", "not_applicable"]
+    variables = {v["name"]: v for v in codebook["variables"]}
+    categories = [c["code"] for c in variables["framing"]["categories"]]
+    assert list(framing["dtype"]["class_label"]["names"].values()) == categories + ["not_reported"]
+    assert list(variables["framing"]["missing"]) == ["not_reported"]
+    features = {f["name"]: f for f in cases["features"]}
+    for name, var in variables.items():
+        if var["level"] not in ("nominal", "ordinal"):
+            assert "class_label" not in str(features[name]), name
+            continue
+        names = features[name]["dtype"]["class_label"]["names"]
+        assert list(names) == [str(i) for i in range(len(names))], name
+        codes = [c["code"] for c in var["categories"]] or [f["code"] for f in codebook["pfc_frames"]]
+        statuses = [m for m in MISSING if m in variables.get(var["derived_from"] or name, var)["missing"]]
+        if var["kind"] == "derived" and var["name"].startswith("start_date"):
+            statuses = ["not_reported"]  # a fact is not_reported or has a value
+        if var["level"] == "ordinal":  # the levels only: a missing value is null, its status in the companion column
+            assert list(names.values()) == codes, name
+            status = features[name + "_status"]["dtype"]["class_label"]["names"]
+            assert list(status.values()) == statuses == ["not_reported", "coded_in_components"], name
+        else:
+            assert list(names.values()) == codes + statuses, name
+    assert list(features["mobilisation_level"]["dtype"]["class_label"]["names"].values()) == ["no_public_role", "selected", "open", "mass"]
+    configs = {c["config_name"]: c["data_files"][0]["path"] for c in header["configs"]}
+    assert configs["cases"] == "hf/cases.parquet"  # the class-label copy: datasets cannot cast Arrow dictionaries
+    assert set(configs) == set(codebook["tables"])
+
+
+MISSING = ("not_reported", "not_applicable", "coded_in_components")

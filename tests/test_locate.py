@@ -41,7 +41,8 @@ def test_locate_corrects_wrong_offsets_and_check_mode(repo: Path, cli) -> None:
 def test_locate_flow_style_evidence(repo: Path, cli) -> None:
     path = repo / CQ
     edit(path, """      - source: zhang-2020-chongqing-model
-        quote: Effectively, Chongqing’s tax targeted the richest in the city.
+        quote: >-
+          Effectively, Chongqing’s tax targeted the richest in the city.
         attribution: author_analysis
         start: 5886
         end: 5949""", """      - {source: zhang-2020-chongqing-model, quote: "Effectively, Chongqing’s tax targeted the richest in the city.", attribution: author_analysis}""")
@@ -59,7 +60,7 @@ def test_quote_missing_from_source_is_an_error(repo: Path, cli) -> None:
 def test_ambiguous_quote_needs_a_disambiguating_offset(repo: Path, cli) -> None:
     path = repo / CQ
     # "the Chongqing Model" occurs many times in the essay.
-    edit(path, "quote: Effectively, Chongqing’s tax targeted the richest in the city.", "quote: the Chongqing Model")
+    edit(path, "quote: >-\n          Effectively, Chongqing’s tax targeted the richest in the city.", "quote: the Chongqing Model")
     edit(path, "start: 5886\n        end: 5949", "start: 1\n        end: 2")
     status, _, err = cli(repo, "locate")
     assert status == 1 and "quote occurs" in err and "set start to the one you mean" in err

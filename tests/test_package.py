@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -25,8 +26,12 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_contains_the_tables(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
-    for table in ("cases", "codings", "evidence", "sources", "comparisons"):
-        assert f"policyframes/data/{table}.parquet" in names
+    tables = json.loads((ROOT / "build" / "metadata.json").read_text(encoding="utf-8"))["tables"]
+    assert {"cases", "codings", "evidence", "sources", "comparisons", "facts", "coded_events", "coded_relations", "units"} <= set(tables)
+    for table in tables:
+        assert f"policyframes/data/{table}.parquet" in names, table
+    for copy in (ROOT / "build" / "hf").glob("*.parquet"):  # the class-label copies the Hugging Face configs read
+        assert f"policyframes/data/hf/{copy.name}" in names, copy.name
     for name in ("codebook.json", "metadata.json", "SHA256SUMS", "README.md"):
         assert f"policyframes/data/{name}" in names
 
@@ -37,15 +42,15 @@ def test_installed_package_loads_without_the_repository(wheel: Path, tmp_path: P
     code = (
         "import policyframes, json;"
         "df = policyframes.load('cases');"
-        "print(json.dumps({'file': policyframes.loader.__file__, 'n': len(df),"
+        "rows = {t: len(policyframes.load(t)) for t in policyframes.table_names()};"
+        "print(json.dumps({'file': policyframes.loader.__file__, 'n': len(df), 'rows': rows,"
         " 'ids': sorted(df.case_id), 'cite': policyframes.cite()}))"
     )
     env = {**os.environ, "PYTHONPATH": str(target)}
     result = subprocess.run([sys.executable, "-c", "import policyframes.loader;" + code], cwd=tmp_path, env=env,
                             capture_output=True, text=True, check=True)
-    import json
-
     info = json.loads(result.stdout)
     assert info["file"].startswith(str(target))
+    assert info["rows"] == json.loads((ROOT / "build" / "metadata.json").read_text(encoding="utf-8"))["tables"]
     assert "chongqing-property-tax-2011" in info["ids"]
     assert "@misc{policyframes_" in info["cite"]

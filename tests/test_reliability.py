@@ -1,13 +1,15 @@
 """Krippendorff's alpha: the published reference example, the reference implementation,
-and the reliability of the dataset's two codings."""
+and the reliability of the dataset's three codings."""
 
 from __future__ import annotations
 
 import math
 import random
+from pathlib import Path
 
 import krippendorff
 import numpy as np
+import pandas as pd
 import pytest
 
 from conftest import ROOT
@@ -68,12 +70,15 @@ def test_bootstrap_interval_is_reproducible_and_brackets_alpha() -> None:
     assert first[0] <= alpha(units, "nominal") <= first[1]
 
 
-def test_dataset_has_two_coders_on_every_case_and_dimension() -> None:
+def test_dataset_has_three_coders_on_every_case_and_dimension() -> None:
     v = validate(ROOT)
     codings = v.tables.codings
     counts = codings.groupby(["case_id", "dimension"])["coder"].nunique()
     assert len(counts) == len(v.tables.cases) * len(v.ann.codebook.coded)
-    assert (counts >= 2).all()
+    assert (counts == 3).all()
+    assert set(codings["coder"]) == {"c1", "c2", "c3"}
+    assert set(v.ann.coders) == {"c1", "c2", "c3", "a1"}  # the adjudicator codes no case
+    assert set(v.tables.adjudications["adjudicator"]) == {"a1"}
     results = {r.dimension: r for r in reliability(v.ann.codebook, codings)}
     assert set(results) == {var.name for var in v.ann.codebook.coded}
     assert results["mobilisation_level"].level == "ordinal"
@@ -89,48 +94,81 @@ def test_every_disagreement_is_adjudicated() -> None:
 
 
 HZ = "annotations/cases/hangzhou-model.yaml"
-ADJ_FRAMING = """    adjudication:
-      value: not_reported
-      by: c1
-      rationale: >-
-        The passage says what the reforms involve, not the purpose under which Hangzhou
-        presented them; under the sharpened rule (codebook 1.2.0) a description of content
-        is not a framing, so the sources are silent.
-"""
+
+
+def hz_adjudication(path: Path) -> str:
+    """The text of the adjudication of Hangzhou's target_scope (c3 said not_reported, c1
+    and c2 not_applicable; the adjudicator a1 decided not_applicable)."""
+    text = path.read_text(encoding="utf-8")
+    block = text[text.index("  target_scope:"):text.index("  collection_method:")]
+    return block[block.index("    adjudication:"):]
 
 
 def test_reliability_command_prints_alpha_per_dimension(cli) -> None:
     status, out, _ = cli(ROOT, "reliability")
     assert status == 0
-    for dimension in ("framing", "target_stratum", "target_scope", "collection_method", "mobilisation_level", "origin"):
+    for dimension in ("framing", "framing_secondary", "analyst_reading", "target_burden", "target_participants", "target_scope",
+                      "collection_method", "mobilisation_level", "orchestration", "coercive_targeting", "origin"):
         assert f"| {dimension} |" in out
-    assert "Krippendorff's alpha" in out and "| hangzhou-model | framing | participatory_deliberative | not_reported | not_reported |" in out
+    assert "11 cases, coders c1, c2, c3." in out
+    assert "| case_id | dimension | c1 | c2 | c3 | final |" in out
+    assert "Krippendorff's alpha" in out and "| hangzhou-model | target_scope | not_applicable | not_applicable | not_reported | not_applicable |" in out
 
 
 def test_disagreement_needs_an_adjudication(repo, cli) -> None:
-    from conftest import edit
+    from conftest import edit, line_of
 
-    edit(repo / HZ, ADJ_FRAMING, "")
+    path = repo / HZ
+    edit(path, hz_adjudication(path), "")
+    line = line_of(path, "  target_scope:")
     status, _, err = cli(repo, "validate")
     assert status == 1
-    assert f"{HZ}:19: codes.framing.adjudication: coders disagree (c1: 'participatory_deliberative', c2: 'not_reported')" in err
+    assert (f"{HZ}:{line}: codes.target_scope.adjudication: coders disagree "
+            "(c1: 'not_applicable', c2: 'not_applicable', c3: 'not_reported')") in err
 
 
 def test_adjudication_only_where_coders_disagree(repo, cli) -> None:
     from conftest import edit
 
     path = repo / "annotations/cases/chongqing-property-tax-2011.yaml"
-    edit(path, "  target_stratum:\n    value: wealthy_elite\n", "  target_stratum:\n    adjudication: {value: wealthy_elite, by: c1, rationale: x}\n    value: wealthy_elite\n")
+    edit(path, "  target_burden:\n    value: wealthy\n", "  target_burden:\n    adjudication: {value: wealthy, by: a1, rationale: x}\n    value: wealthy\n")
     status, _, err = cli(repo, "validate")
-    assert status == 1 and "codes.target_stratum.adjudication.value: the coders do not disagree here" in err
+    assert status == 1 and "codes.target_burden.adjudication.value: the coders do not disagree here" in err
 
 
 def test_adjudicated_value_no_coder_gave_needs_evidence(repo, cli) -> None:
     from conftest import edit
 
-    edit(repo / HZ, ADJ_FRAMING, ADJ_FRAMING.replace("value: not_reported", "value: responsiveness"))
+    path = repo / HZ
+    adjudication = hz_adjudication(path)
+    edit(path, adjudication, adjudication.replace("value: not_applicable", "value: future_acquirers_only"))
     status, _, err = cli(repo, "validate")
-    assert status == 1 and "'responsiveness' is no coder's value: give the adjudication its own evidence" in err
+    assert status == 1 and "'future_acquirers_only' is no coder's value: give the adjudication its own evidence" in err
+
+
+def test_adjudicator_codes_neither_side(repo, cli) -> None:
+    from conftest import edit
+
+    path = repo / HZ
+    adjudication = hz_adjudication(path)
+    edit(path, adjudication, adjudication.replace("by: a1", "by: c3"))
+    status, _, err = cli(repo, "validate")
+    assert status == 1 and "'c3' coded this case and variable" in err
+
+
+def test_missing_statuses_are_missing_data_not_categories() -> None:
+    """Agreement and alpha count only units where two coders gave a category; whether
+    the value is missing at all is agreed on separately."""
+    v = validate(ROOT)
+    rows = [("u1", "c1", "redistribution"), ("u1", "c2", "redistribution"),
+            ("u2", "c1", "redistribution"), ("u2", "c2", "law_and_order"),
+            ("u3", "c1", "not_reported"), ("u3", "c2", "law_and_order"),
+            ("u4", "c1", "not_reported"), ("u4", "c2", "not_applicable")]
+    codings = pd.DataFrame(rows, columns=["case_id", "coder", "value"]).assign(dimension="framing")
+    framing = next(r for r in reliability(v.ann.codebook, codings) if r.dimension == "framing")
+    assert framing.units == 2 and framing.agreement == 0.5
+    assert framing.missing_agreement == 0.75
+    assert framing.alpha == alpha([["redistribution", "redistribution"], ["redistribution", "law_and_order"]], "nominal")
 
 
 def test_second_coder_file_must_match_its_folder(repo, cli) -> None:

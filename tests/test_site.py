@@ -113,7 +113,8 @@ def test_every_code_is_two_clicks_from_its_highlighted_passage(pages: dict[str, 
             quotes = evidence[(evidence.case_id == case.case_id) & (evidence.dimension == dim)]
             hrefs = [a.attrs["href"] for a in section.find("a", class_="quote")]
             assert len(hrefs) == len(quotes), (case.case_id, dim)
-            if getattr(case, dim) not in MISSING:
+            category = v.ann.codebook.variable(dim).category(getattr(case, dim))
+            if category is not None and not category.no_evidence:
                 assert hrefs, f"{case.case_id} {dim}: a code without evidence"
             # Click 2: each quote opens its source at the passage, which reads as the quote.
             for href, quote in zip(hrefs, quotes.itertuples()):
@@ -161,7 +162,13 @@ def test_the_licence_flag_alone_decides_what_a_source_page_shows(repo: Path) -> 
     assert normalise(uncited) not in normalise(page)
     tree, errors = parse(page)
     assert not errors
-    assert len(normalise("".join(d.text() for d in tree.find("div", class_="text")))) < len(normalise(text)) / 2
+    shown_text = normalise("".join(d.text() for d in tree.find("div", class_="text")))
+    assert len(shown_text) < len(normalise(text))
+    # only the excerpts around cited passages: no sentence outside them is shown
+    excerpts = normalise(" ".join(text[a:b] for a, b in shown))
+    outside = [normalise(text[lo:hi]).strip() for lo, hi in sentences(text) if not any(a <= lo < b for a, b in shown)]
+    outside = [s for s in outside if len(s) > 40 and s not in excerpts]
+    assert outside and not [s for s in outside if s in shown_text]
 
 
 def test_codebook_page_links_each_category_to_its_cases(pages: dict[str, Node]) -> None:
@@ -196,10 +203,13 @@ def test_code_colours_are_readable_and_ordered() -> None:
     cb = validate(ROOT).ann.codebook
     for i, var in enumerate(cb.coded):
         palette = swatches(var, i)
-        assert set(palette) == set(cb.allowed(var.name))
+        assert set(cb.allowed(var.name)) <= set(palette) == set(var.codes) | set(MISSING)
         assert all(s.contrast >= MIN_CONTRAST for s in palette.values()), var.name
         backgrounds = [palette[c].background for c in var.codes]
         assert len(set(backgrounds)) == len(backgrounds), var.name
+        # a missing status is never coloured like a category (nor as a level of a scale)
+        assert not {palette[m].background for m in MISSING} & set(backgrounds), var.name
+        assert len({palette[m].background for m in MISSING}) == len(MISSING), var.name
         if var.level == "ordinal":
             lum = [luminance(b) for b in backgrounds]
             assert lum == sorted(lum, reverse=True), "an ordinal scale runs light to dark"

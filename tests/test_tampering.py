@@ -34,7 +34,7 @@ def test_changed_table_is_refused(dataset: Path, table: str) -> None:
 @pytest.mark.parametrize("name, loader", [
     ("metadata.json", lambda folder: policyframes.metadata(folder)),
     ("codebook.json", lambda folder: policyframes.load_codebook(folder)),
-    ("codebook.json", lambda folder: policyframes.load("cases", path=folder)),
+    ("metadata.json", lambda folder: policyframes.load("cases", path=folder)),
 ])
 def test_changed_metadata_or_codebook_is_refused(dataset: Path, name: str, loader) -> None:
     path = dataset / name
@@ -67,6 +67,15 @@ def test_hugging_face_export_refuses_a_changed_card(dataset: Path, tmp_path: Pat
     card = dataset / "README.md"
     card.write_text(card.read_text(encoding="utf-8") + "\nchanged\n", encoding="utf-8")
     with pytest.raises(IntegrityError, match="README.md does not match its checksum"):
+        policyframes.to_hf(dataset, cache_dir=tmp_path / "cache")
+
+
+def test_hugging_face_export_refuses_a_changed_class_label_copy(dataset: Path, tmp_path: Path) -> None:
+    """The cases config reads build/hf/cases.parquet (categories as class numbers): it is
+    checked like every other file."""
+    policyframes.load("cases", path=dataset)
+    _flip_a_byte(dataset / "hf" / "cases.parquet")
+    with pytest.raises(IntegrityError, match="hf/cases.parquet does not match its checksum"):
         policyframes.to_hf(dataset, cache_dir=tmp_path / "cache")
 
 
