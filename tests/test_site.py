@@ -277,3 +277,24 @@ def test_site_is_written_by_the_build(repo: Path, cli) -> None:
     assert f"  {layout.SITE}/index.html\n" in sums and f"  {layout.SITE}/matrix.png\n" in sums
     cases = pd.read_parquet(built / "cases.parquet")
     assert {p.stem for p in (built / layout.SITE / "cases").glob("*.html")} == set(cases["case_id"])
+
+
+def test_an_adjudication_shows_who_decided_and_why() -> None:
+    page = (ROOT / "build" / "site" / "cases" / "hangzhou-model.html").read_text(encoding="utf-8")
+    section = page.split('id="target_scope"', 1)[1].split("</section>", 1)[0]
+    assert "The coders disagreed" in section and "Adjudicated by a1 (adjudicator), who coded neither side" in section
+
+
+def test_every_page_has_a_cite_block_and_the_home_page_describes_the_dataset() -> None:
+    import json
+    import re
+
+    site = ROOT / "build" / "site"
+    for page in site.rglob("*.html"):
+        assert 'class="cite-this"' in page.read_text(encoding="utf-8") and "@misc{" in page.read_text(encoding="utf-8"), page
+    home = (site / "index.html").read_text(encoding="utf-8")
+    block = re.search(r'<script type="application/ld\+json">\n(.*?)\n</script>', home, re.S).group(1)
+    data = json.loads(block)
+    assert data["@type"] == "Dataset" and data["version"] == "2.0.0" and data["creator"] and data["license"].startswith("https://")
+    for item in data["distribution"]:
+        assert (site / item["contentUrl"]).resolve().is_file(), item  # each download link points at a published file

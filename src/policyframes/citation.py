@@ -10,6 +10,12 @@ if TYPE_CHECKING:
     from .meta import DatasetMeta
 
 
+def cite_fields(meta: DatasetMeta, codebook_version: str) -> dict[str, Any]:
+    """The fields of a release that a citation uses."""
+    return {"name": meta.name, "title": meta.title, "version": meta.version, "date_released": meta.date_released,
+            "codebook_version": codebook_version, "authors": [a.name for a in meta.authors]}
+
+
 def bibtex(meta: dict[str, Any]) -> str:
     key = f"{meta['name']}_{meta['version'].replace('.', '_')}"
     year = meta["date_released"][:4]

@@ -9,9 +9,11 @@ section for that dimension, whose quotes link to the source page at the passage.
 
 from __future__ import annotations
 
+import json
+import shutil
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import cached_property, lru_cache
 from html import escape
 from importlib.resources import files
@@ -22,8 +24,11 @@ import pandas as pd
 import pyarrow as pa
 
 from . import figure
+from .citation import FORMATS, cite_fields
 from .codebook import MISSING, Variable
+from .datapackage import licence_url
 from .markdown import MAX_ROWS
+from .meta import LANGUAGES
 from .palette import swatches
 from .passages import GAP, Span, anchor, excerpt_blocks, mark_up
 from .rows import PROVENANCE
@@ -31,7 +36,8 @@ from .rows import PROVENANCE
 if TYPE_CHECKING:
     from .validation import Validated
 
-FILTER_ROLES = ("policy_type", "locality")  # the matrix can be filtered on the variables with these roles
+FILTER_ROLES = ("policy_type", "locality")
+DOWNLOADS = "downloads"  # the site's copy of the published files  # the matrix can be filtered on the variables with these roles
 
 
 def e(value: Any) -> str:
@@ -71,7 +77,8 @@ class _ByCase:
 class Site:
     """The pages of the site, computed from a validated dataset."""
 
-    def __init__(self, v: Validated) -> None:
+    def __init__(self, v: Validated, downloads: Sequence[tuple[str, str]] = ()) -> None:
+        self.downloads = list(downloads)
         self.v = v
         self.cb = v.ann.codebook
         self.meta = v.meta
@@ -101,6 +108,9 @@ class Site:
                     self.case_relations[case_id].append(rel)
         self.swatches = {var.name: swatches(var, i) for i, var in enumerate(self.cb.coded)}
         self.title = self.cb.role("title").name
+        self.adjudication = {(r["case_id"], r["dimension"]): r for r in _records(v.tables.adjudications)}
+        fields = cite_fields(v.meta, self.cb.codebook_version)
+        self.citation = {name: make(fields) for name, make in FORMATS.items()}
         self.filters = [self.cb.role(r).name for r in FILTER_ROLES]
 
     # -- lookups ---------------------------------------------------------------------
@@ -210,6 +220,13 @@ class Site:
         evidence = self.evidence(case_id, var.name)
         used: set[int] = set()
         parts = [f'<p class="final">Final code: {self.badge(var.name, final, root)}</p>']
+        decided = self.adjudication.get((case_id, var.name))
+        if decided is not None:
+            parts.append(
+                f'<div class="adjudication"><p><strong>The coders disagreed</strong> ({e(decided["coder_values"])}). '
+                f'Adjudicated by {e(self.coder(decided["adjudicator"]))}, who coded neither side: '
+                f'{e(words(decided["rationale"]))}</p></div>'
+            )
         for coding in (c for c in self.codings.of(case_id) if c["dimension"] == var.name):
             mine = [i for i, ev in enumerate(evidence) if ev["coder"] == coding["coder"] and ev["value"] == coding["value"]]
             used.update(mine)
@@ -241,7 +258,21 @@ class Site:
     def runner_up(self, var: str, code: str, root: str) -> str:
         return "none" if code == "none" else self.badge(var, code, root)
 
-    def page(self, title: str, body: str, root: str, here: str) -> str:
+    def dataset_jsonld(self) -> str:
+        """The schema.org Dataset description that dataset search engines read."""
+        meta = self.meta
+        data = {
+            "@context": "https://schema.org", "@type": "Dataset", "name": meta.name, "alternateName": meta.title,
+            "description": words(meta.description), "version": meta.version, "datePublished": meta.date_released,
+            "license": licence_url(meta.licence), "keywords": list(meta.keywords), "inLanguage": LANGUAGES,
+            "creator": [{"@type": "Organization", "name": a.name} for a in meta.authors],
+            "citation": self.citation["apa"].strip(),
+            "distribution": [{"@type": "DataDownload", "contentUrl": f"{DOWNLOADS}/{rel}", "encodingFormat": media}
+                             for rel, media in self.downloads],
+        }
+        return json.dumps(data, ensure_ascii=False, indent=1).replace("</", "<\\/")
+
+    def page(self, title: str, body: str, root: str, here: str, head: str = "") -> str:
         nav = [("index.html", "Coding matrix"), ("index.html#comparisons", "Comparisons"), ("index.html#sources", "Sources"), ("codebook.html", "Codebook")]
         current = ' aria-current="page"'
         links = "".join(f'<li><a href="{root}{href}"{current if href == here else ""}>{e(text)}</a></li>' for href, text in nav)
@@ -254,13 +285,16 @@ class Site:
             f'<link rel="icon" href="data:,">\n'
             f'<link rel="stylesheet" href="{root}style.css">\n'
             f'<script src="{root}site.js" defer></script>\n'
+            f"{head}"
             "</head>\n<body>\n"
             '<a class="skip" href="#main">Skip to content</a>\n'
             f'<header><p class="site"><a href="{root}index.html">{e(meta.name)}</a> {e(meta.version)}</p>'
             f'<nav aria-label="Site"><ul>{links}</ul></nav></header>\n'
             f'<main id="main" tabindex="-1">\n{body}\n</main>\n'
             f"<footer><p>{e(meta.name)} {e(meta.version)}, codebook {e(self.cb.codebook_version)}. "
-            f"Annotations and codebook: {e(meta.licence)}. Source texts keep their own terms; each source page says which.</p></footer>\n"
+            f"Annotations and codebook: {e(meta.licence)}. Source texts keep their own terms; each source page says which.</p>"
+            f'<details class="cite-this"><summary>Cite this dataset</summary><p>APA</p><pre>{e(self.citation["apa"])}</pre>'
+            f'<p>BibTeX</p><pre>{e(self.citation["bibtex"])}</pre></details></footer>\n'
             "</body>\n</html>\n"
         )
 
@@ -302,6 +336,7 @@ class Site:
             f'{"Full text" if s["full_text_included"] else "Cited sentences only"}.</li>'
             for sid, s in self.sources.items()
         )
+        downloads = "".join(f'<li><a href="{DOWNLOADS}/{e(rel)}" download>{e(rel)}</a> ({e(media)})</li>' for rel, media in self.downloads)
         body = (
             f"<h1>{e(self.meta.title)}</h1>\n<p>{e(words(self.meta.description))}</p>\n"
             f"<p>Version {e(self.meta.version)} (codebook {e(self.cb.codebook_version)}), released {e(self.meta.date_released)}. "
@@ -314,9 +349,13 @@ class Site:
             "evidence quotes; each quote opens its passage in the source.</caption>"
             f'<thead><tr><th scope="col">Case</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>\n'
             f'<h2 id="comparisons">Paired comparisons</h2>\n<ul class="list">{comparisons}</ul>\n'
-            f'<h2 id="sources">Sources</h2>\n<ul class="list">{sources}</ul>'
+            f'<h2 id="sources">Sources</h2>\n<ul class="list">{sources}</ul>\n'
+            f'<h2 id="downloads">Downloads</h2>\n<p>Every published file of release {e(self.meta.version)}, as in the '
+            f'dataset\u2019s build/ folder, whose SHA256SUMS lists their checksums.</p>\n'
+            f'<ul class="list">{downloads}</ul>'
         )
-        return self.page("Coding matrix", body, "", "index.html")
+        head = f'<script type="application/ld+json">\n{self.dataset_jsonld()}\n</script>\n'
+        return self.page("Coding matrix", body, "", "index.html", head)
 
     def case_page(self, case: dict[str, Any]) -> str:
         root = "../"
@@ -586,9 +625,15 @@ class Site:
         yield "matrix.png", figure.png(matrix)
 
 
-def write_site(v: Validated, folder: Path) -> None:
-    """Write the site into a new folder."""
-    for rel, content in Site(v).files():
+def write_site(v: Validated, folder: Path, downloads: Sequence[tuple[str, str]] = ()) -> None:
+    """Write the site into a new folder, with a copy of the published files it offers for
+    download (`downloads`: their paths relative to the folder above the site, and media
+    types), so that a site deployed on its own links to them."""
+    for rel, _ in downloads:
+        copy = folder / DOWNLOADS / rel
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(folder.parent / rel, copy)
+    for rel, content in Site(v, downloads).files():
         path = folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)

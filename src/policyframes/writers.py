@@ -13,7 +13,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from . import layout
-from .citation import bibtex
+from .citation import bibtex, cite_fields
 from .croissant import croissant
 from .csvexport import write_csv
 from .datapackage import datapackage
@@ -49,16 +49,9 @@ class Writer:
 
 def release_metadata(v: Validated) -> dict[str, object]:
     """The release metadata written to build/metadata.json (and cited from there)."""
-    return {
-        "name": v.meta.name,
-        "title": v.meta.title,
-        "version": v.meta.version,
-        "date_released": v.meta.date_released,
-        "codebook_version": v.ann.codebook.codebook_version,
-        "authors": [a.name for a in v.meta.authors],
-        "licence": v.meta.licence,
-        "tables": {name: len(df) for name, df in v.tables.as_dict().items()},
-    }
+    fields = cite_fields(v.meta, v.ann.codebook.codebook_version)
+    return {**{k: fields[k] for k in ("name", "title", "version", "date_released", "codebook_version", "authors")},
+            "licence": v.meta.licence, "tables": {name: len(df) for name, df in v.tables.as_dict().items()}}
 
 
 def _json(path: Path, data: object) -> None:
@@ -90,8 +83,13 @@ def _croissant(out: Output) -> None:
 
 def _site(out: Output) -> None:
     out.arrow = {}  # the site reads the tables themselves; a large build needs the memory
-    write_site(out.v, out.folder / layout.SITE)
+    metadata = [(name, media) for name, media in METADATA_FILES if (out.folder / name).exists()]
+    write_site(out.v, out.folder / layout.SITE, distribution(out.folder, out.writers) + metadata)
 
+
+# The metadata files the site offers for download beside the data files.
+METADATA_FILES = [("codebook.json", "application/json"), ("metadata.json", "application/json"),
+                  ("croissant.json", "application/ld+json"), ("datapackage.json", "application/json")]
 
 WRITERS: list[Writer] = [
     Writer("parquet", ("*.parquet", f"{HF_DIR}/*.parquet"), _parquet, media_type="application/x-parquet", in_wheel=True),
