@@ -80,3 +80,39 @@ def test_locate_refuses_files_outside_the_repository_and_links(repo: Path, tmp_p
     status, _, err = cli(repo, "locate")
     assert status == 1 and "annotations/cases/linked.yaml: symbolic links are not allowed in annotations" in err
     assert outside.read_text(encoding="utf-8") == "case_id: x\n"
+
+
+def test_traceback_shows_the_full_trace_of_an_internal_error(repo: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    import policyframes.validation
+
+    def broken(root: Path) -> None:
+        raise RuntimeError("planted")
+
+    monkeypatch.setattr(policyframes.validation, "validate", broken)
+    status, _, err = cli(repo, "validate")
+    assert status == 1 and "internal error: RuntimeError: planted" in err and "Traceback" not in err and "--traceback" in err
+    status, _, err = cli(repo, "validate", "--traceback")
+    assert status == 1 and "Traceback (most recent call last)" in err and "RuntimeError: planted" in err
+
+
+def test_a_second_build_while_one_runs_is_refused(repo: Path, cli) -> None:
+    import fcntl
+
+    from policyframes.build import LOCK
+
+    before = sorted(p.name for p in (repo / "build").iterdir())
+    with open(repo / LOCK, "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        status, _, err = cli(repo, "build")
+    assert status == 1 and "another build of" in err and "wait for it to finish" in err
+    assert sorted(p.name for p in (repo / "build").iterdir()) == before
+    assert cli(repo, "build")[0] == 0  # and builds once the lock is free
+
+
+def test_options_are_accepted_after_the_command(repo: Path, cli) -> None:
+    from policyframes.cli import main
+
+    assert main(["validate", f"--root={repo}"]) == 0
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
