@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.csv as csv
 import pyarrow.parquet as pq
 
-from policyframes.codebook import Codebook
+from policyframes.codebook import STATUS_SUFFIX, Codebook
 
 _TYPES = {"string": "string", "int8": "integer", "int16": "integer", "int32": "integer", "bool": "boolean",
           "date": "date", "list_string": "array"}
@@ -30,17 +30,21 @@ def _fields(cb: Codebook, table: str) -> list[dict]:
     if table == "cases":
         fields = []
         for var in cb.variables:
-            kind = "array" if var.name == "sources" else "date" if var.level == "date" and var.kind == "derived" else "string"
+            kind = {"list_string": "array", "date": "date"}.get(var.type, "string")
             field: dict = {"name": var.name, "type": kind}
-            if var.level in ("nominal", "ordinal"):
+            if var in cb.ordinal:  # the levels; the missing statuses are in the status column
+                field["constraints"] = {"enum": var.codes}
+            elif var.level in ("nominal", "ordinal"):
                 field["constraints"] = {"enum": cb.allowed(var.name)}
             fields.append(field)
+            if var in cb.ordinal:
+                fields.append({"name": var.name + STATUS_SUFFIX, "type": "string", "constraints": {"enum": var.allowed_missing}})
         return fields
     fields = [{"name": c.name, "type": _TYPES[c.type]} for c in cb.tables[table].columns]
     coded = [v.name for v in cb.coded]
     enums = {"dimension": coded if table in ("codings", "adjudications", "comparisons") else None,
              "attribution": cb.attribution_codes, "record_type": ["code", "fact", "event", "relation"],
-             "contrast": ["same", "different"], "confidence": [1, 2, 3]}
+             "contrast": ["same", "different", "not_comparable"], "confidence": [1, 2, 3]}
     if table == "codings":
         enums["value"] = sorted({code for name in coded for code in cb.allowed(name)})
     for field in fields:

@@ -99,6 +99,7 @@ def _assert_loads(folder: Path) -> None:
     policyframes.load_codebook(folder)
 
 
+@pytest.mark.slow
 def test_killed_builds_leave_a_complete_dataset(tmp_path: Path) -> None:
     root = copy_repo(tmp_path / "repo")
     case = root / CASE

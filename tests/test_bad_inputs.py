@@ -27,6 +27,8 @@ import yaml
 from conftest import copy_repo
 from policyframes.problems import CODES
 
+pytestmark = pytest.mark.slow
+
 CORPUS = Path(__file__).parent / "bad_inputs"
 ENTRIES: list[dict[str, Any]] = yaml.safe_load((CORPUS / "manifest.yaml").read_text(encoding="utf-8"))
 DEFAULT_PATH = "annotations/cases/corpus-case.yaml"

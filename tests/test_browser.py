@@ -21,6 +21,8 @@ from policyframes.passages import anchor
 from policyframes.serve import make_server
 from policyframes.textmatch import normalise
 
+pytestmark = pytest.mark.slow
+
 CHROMIUM = "/usr/bin/chromium"
 SITE = ROOT / layout.BUILD / layout.SITE
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -93,3 +93,18 @@ def test_a_coding_under_another_codebook_is_refused_unless_an_earlier_round(repo
                       "    description: Coded under codebook 1.1.0.\n    earlier_round: 1.1.0\n", encoding="utf-8")
     status, out, err = cli(repo, "validate")
     assert status == 0, err
+
+
+def test_the_blind_codings_record_the_codebook_they_were_made_under() -> None:
+    """c2 and c3 coded under a frozen copy of codebook 2.0.0, kept byte for byte in
+    annotations/codings/codebook-as-coded.yaml; the released codebook differs from it only
+    in the layout of the published tables, never in a variable, category or rule."""
+    import hashlib
+
+    frozen = ROOT / "annotations" / "codings" / "codebook-as-coded.yaml"
+    digest = hashlib.sha256(frozen.read_bytes()).hexdigest()
+    for path in (ROOT / "annotations" / "codings").glob("c[23]/*.yaml"):
+        if path.name != "units.yaml":
+            assert yaml.safe_load(path.read_text(encoding="utf-8"))["codebook_sha256"] == digest, path
+    as_coded, released = (yaml.safe_load(p.read_text(encoding="utf-8")) for p in (frozen, ROOT / "schema" / "codebook.yaml"))
+    assert {k: v for k, v in as_coded.items() if k != "tables"} == {k: v for k, v in released.items() if k != "tables"}

@@ -13,6 +13,8 @@ import pytest
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.slow
+
 
 def _r_example() -> str:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -5,6 +5,7 @@ loader stays light; generated tables stay short; the benchmark's synthetic data 
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import importlib.util
 import json
@@ -18,13 +19,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, edit
+from conftest import ROOT, edit, line_of
 from policyframes.build import validate
-from policyframes.docs import MAX_ROWS, listing
+from policyframes.markdown import MAX_ROWS, listing
 from policyframes.records import path_at
 from policyframes.reliability import alpha, bootstrap_interval
 from policyframes.textmatch import NormalisedText, matches
 from policyframes.yamlsafe import loads
+
+pytestmark = pytest.mark.slow
 
 annotations = importlib.import_module("policyframes.annotations")
 CQ = "annotations/cases/chongqing-property-tax-2011.yaml"
@@ -61,10 +64,11 @@ def test_reading_in_parallel_chunks_reports_the_same_problems(repo: Path, monkey
 
 
 def test_offset_too_large_to_store_is_reported(repo: Path, cli) -> None:
+    line = line_of(repo / CQ, "end: 5949")
     edit(repo / CQ, "end: 5949", "end: 99999999999999999999")
     status, _, err = cli(repo, "validate")
     assert status == 1 and "Traceback" not in err
-    assert f"{CQ}:" in err and "evidence[0].end: offset 99999999999999999999 is larger than any source text" in err
+    assert f"{CQ}:{line}: codes.target_burden.evidence[1].end: offset 99999999999999999999 is larger than any source text" in err
 
 
 def test_path_at_follows_field_paths_with_dotted_keys() -> None:
@@ -123,10 +127,10 @@ def test_bootstrap_in_bulk_equals_the_plain_loop(seed: int) -> None:
 
 def test_generated_tables_list_their_first_rows_and_say_so() -> None:
     df = pd.DataFrame({"case_id": [f"case-{i:03d}" for i in range(MAX_ROWS + 50)]})
-    text = listing(["case_id"], df, lambda r: [r.case_id], "cases", "cases")
+    text = listing(["case_id"], df, lambda r: [r["case_id"]], "cases", "cases")
     assert text.count("| case-") == MAX_ROWS and "case-099" in text and "case-100" not in text
     assert f"The first {MAX_ROWS} of {MAX_ROWS + 50} cases are listed; `build/cases.parquet` has them all." in text
-    assert "listed" not in listing(["case_id"], df.head(3), lambda r: [r.case_id], "cases", "cases")
+    assert "listed" not in listing(["case_id"], df.head(3), lambda r: [r["case_id"]], "cases", "cases")
 
 
 def _synthetic(root: Path, cases: int) -> None:
@@ -138,10 +142,20 @@ def _synthetic(root: Path, cases: int) -> None:
 
 
 def test_benchmark_synthetic_repository_validates(tmp_path: Path, cli) -> None:
-    _synthetic(tmp_path / "synthetic", 40)
-    status, out, err = cli(tmp_path / "synthetic", "validate")
+    root = tmp_path / "synthetic"
+    _synthetic(root, 40)
+    status, out, err = cli(root, "validate")
     assert status == 0, err
     assert out.startswith("ok: 40 cases")
+    # Two codings of every case, the second in a coding file of this codebook; the
+    # disagreements adjudicated by a coder who coded no case; missing statuses among the values.
+    sha256 = hashlib.sha256((root / "schema/codebook.yaml").read_bytes()).hexdigest()
+    files = sorted((root / "annotations/codings").glob("*/*.yaml"))
+    assert len(files) == 40 and all(f"codebook_sha256: {sha256}\n" in f.read_text(encoding="utf-8") for f in files)
+    tables = validate(root).tables
+    assert (tables.codings.groupby("case_id")["coder"].nunique() == 2).all()
+    assert len(tables.adjudications) and not set(tables.adjudications["adjudicator"]) & set(tables.codings["coder"])
+    assert {"not_reported", "not_applicable", "coded_in_components"} <= set(tables.codings["value"])
 
 
 def test_site_of_a_large_dataset_pictures_its_first_cases_and_pages_them_all(tmp_path: Path) -> None:

@@ -341,7 +341,7 @@ def _check_adjudications(ann: Annotations, tables: Tables, problems: list[Proble
              lambda r: f"{r['adjudicator']!r} coded this case and variable ({shown((r['case_id'], r['dimension']))}): "
              "an adjudication is made by a coder who coded neither side"),
     ], None, problems, lines)
-    coders_per_case = codings.groupby("case_id")["coder"].nunique()
+    coders_per_case = codings.groupby(["case_id", "dimension"])["coder"].nunique().groupby("case_id").min()  # on every variable
     single = {rec.case_id for rec in ann.cases if rec.single_coded}
     _run("cases", tables.cases, [Rule(
         "cases.single-coding", "codes",
