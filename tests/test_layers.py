@@ -92,3 +92,17 @@ def test_a_planted_back_edge_is_found(module: str, planted: str, imported: str) 
 def test_type_only_imports_are_not_edges() -> None:
     source = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .build import Validated\n"
     assert imports(source) == set()
+
+
+def test_assembling_is_pure() -> None:
+    """assemble() changes nothing in what it is given: twice gives the same tables."""
+    from conftest import ROOT
+    from policyframes.annotations import load_annotations
+    from policyframes.tables import assemble
+
+    ann = load_annotations(ROOT)
+    first, second = assemble(ann), assemble(ann)
+    assert first.as_dict().keys() == second.as_dict().keys()
+    for name, table in first.as_dict().items():
+        assert table.equals(second.as_dict()[name]), name
+    assert len(first.cases) == len(ann.cases) == 11

@@ -178,3 +178,93 @@ def test_second_coder_file_must_match_its_folder(repo, cli) -> None:
     edit(path, "coder: c2", "coder: c1")
     status, _, err = cli(repo, "validate")
     assert status == 1 and "annotations/codings/c2/hangzhou-model.yaml:2: coder: coder 'c1' differs from the folder name 'c2'" in err
+
+
+# -- beyond the coded values, on hand-worked examples --------------------------------
+
+
+def _codings(rows: list[tuple[str, str, str, str]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["case_id", "dimension", "coder", "value"])
+
+
+def test_confusion_counts_each_pair_of_coders_once_and_keeps_missing_statuses() -> None:
+    from policyframes.reliability import confusion
+
+    codings = _codings([("a", "x", "c1", "p"), ("a", "x", "c2", "p"), ("a", "x", "c3", "q"),
+                        ("b", "x", "c1", "not_reported"), ("b", "x", "c2", "q")])
+    matrix = confusion(codings, "x")
+    # unit a: pairs (p, p), (p, q), (p, q); unit b: (not_reported, q)
+    assert matrix.loc["p", "p"] == 1 and matrix.loc["p", "q"] == 2 and matrix.loc["q", "p"] == 2
+    assert matrix.loc["not_reported", "q"] == 1 and matrix.loc["q", "q"] == 0
+
+
+def test_span_overlap_is_the_character_f1() -> None:
+    from policyframes.codebook import Codebook
+    from policyframes.reliability import span_f1
+
+    cb = Codebook.model_validate_json((ROOT / "build" / "codebook.json").read_text(encoding="utf-8"))
+    evidence = pd.DataFrame([
+        # c1 cites characters 0-9, c2 cites 5-14: 5 shared of 10 each, F1 = 2*5/20 = 0.5
+        {"record_type": "code", "coder": "c1", "dimension": "framing", "case_id": "a", "source_id": "s", "start": 0, "end": 10},
+        {"record_type": "code", "coder": "c2", "dimension": "framing", "case_id": "a", "source_id": "s", "start": 5, "end": 15},
+        # the same characters of another source are other characters
+        {"record_type": "code", "coder": "c1", "dimension": "origin", "case_id": "a", "source_id": "s", "start": 0, "end": 4},
+        {"record_type": "code", "coder": "c2", "dimension": "origin", "case_id": "a", "source_id": "t", "start": 0, "end": 4},
+    ])
+    rows = {r[0]: r for r in span_f1(evidence, cb)}
+    assert rows["framing"][1:] == ["1", "0.500"]
+    assert rows["origin"][1:] == ["1", "0.000"]
+    assert rows["target_scope"][1:] == ["0", "undefined"]
+
+
+def test_attributions_of_overlapping_quotes() -> None:
+    from policyframes.reliability import attribution_agreement
+
+    evidence = pd.DataFrame([
+        {"case_id": "a", "coder": "c1", "source_id": "s", "start": 0, "end": 10, "attribution": "author_analysis"},
+        {"case_id": "a", "coder": "c2", "source_id": "s", "start": 8, "end": 20, "attribution": "author_analysis"},
+        {"case_id": "a", "coder": "c3", "source_id": "s", "start": 9, "end": 12, "attribution": "government_statement"},
+        {"case_id": "a", "coder": "c1", "source_id": "s", "start": 30, "end": 40, "attribution": "media_report"},  # overlaps none
+    ])
+    # pairs: c1-c2 same, c1-c3 different, c2-c3 different
+    assert attribution_agreement(evidence) == (3, 1 / 3)
+
+
+def test_pooled_f1_of_what_coders_recorded() -> None:
+    from policyframes.reliability import set_f1
+
+    sets = {"c1": {"a": {("launch", "2011"), ("end", "2012")}}, "c2": {"a": {("launch", "2011")}, "b": {("launch", "2009")}}}
+    # both: launch 2011 (2 x 1); each: 2 + 2 = 4 recorded
+    assert set_f1(sets) == (4, 0.5)
+
+
+def test_fact_agreement_on_reporting_and_on_the_value() -> None:
+    from policyframes.reliability import fact_rows
+
+    facts = pd.DataFrame([
+        {"case_id": "a", "fact": "initiator", "coder": None, "value": "Bo Xilai"},
+        {"case_id": "a", "fact": "initiator", "coder": "c2", "value": "bo  xilai"},
+        {"case_id": "b", "fact": "initiator", "coder": None, "value": "not_reported"},
+        {"case_id": "b", "fact": "initiator", "coder": "c2", "value": "The city"},
+    ])
+    assert fact_rows(facts, "c1") == [["initiator", "50.0%", "100.0%"]]
+
+
+def test_the_recoding_is_counted_from_the_changelog() -> None:
+    from policyframes.codebook import Codebook
+    from policyframes.reliability import recoding
+
+    cb = Codebook.model_validate_json((ROOT / "build" / "codebook.json").read_text(encoding="utf-8"))
+    changelog = """## [9.0.0] - 2030-01-01
+| case_id | old | new | reason |
+|---|---|---|---|
+| a | framing = x (3) | framing = y (3) | review row 4 |
+| a | — | orchestration = none (2) | added |
+| b | framing = x (3) | framing = z (3) | category renamed |
+| b | lead_agency = x | design_agency = y | split |
+## [8.0.0] - 2029-01-01
+| c | framing = x | framing = y | older |
+"""
+    out = recoding(changelog, cb, "9.0.0")
+    assert out.startswith("Recoding in release 9.0.0, from its changelog: 2 final codes changed, of which 1 for a category renamed")
+    assert "1 citing a finding" in out and "; 1 values of new variables coded." in out

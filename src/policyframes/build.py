@@ -21,7 +21,7 @@ from . import layout
 from .citation import bibtex, citation_cff
 from .docs import codebook_markdown, datacard_blocks, fill_blocks, json_schema, problem_codes
 from .markdown import MAX_ROWS
-from .reliability import full_report
+from .reliability import full_report, recoding
 from .validation import Validated, validate
 from .writers import release_metadata, write_dataset
 
@@ -35,6 +35,7 @@ def generated_files(v: Validated) -> dict[str, str]:
     extra = {
         "citation": lambda: "```bibtex\n" + bibtex(release_metadata(v)) + "```",
         "reliability": lambda: full_report(cb, v.tables, max_rows=MAX_ROWS, certifying=v.certifying),
+        "recoding": lambda: recoding((v.ann.root / layout.CHANGELOG).read_text(encoding="utf-8"), cb, v.meta.version),
     }
     return {
         layout.JSON_SCHEMA: json_schema(cb),

@@ -108,7 +108,7 @@ def cmd_new_case(args: argparse.Namespace) -> int:
 
 
 def cmd_reliability(args: argparse.Namespace) -> int:
-    from .reliability import certification, full_report
+    from .reliability import certification, full_report, recoding
     from .validation import validate
 
     try:
@@ -124,6 +124,9 @@ def cmd_reliability(args: argparse.Namespace) -> int:
             return 2
         return 0
     print(full_report(v.ann.codebook, v.tables, certifying=v.certifying), end="")
+    changelog = args.root / layout.CHANGELOG
+    if changelog.is_file():
+        print("\n" + recoding(changelog.read_text(encoding="utf-8"), v.ann.codebook, v.meta.version), end="")
     return 0
 
 

@@ -476,3 +476,39 @@ def certification(codebook: Codebook, tables: Tables, coder: str) -> str:
         "",
         table(header, rows),
     ]) + "\n"
+
+
+def recoding(changelog: str, codebook: Codebook, release: str) -> str:
+    """How many final codes a release's recoding changed, and why, counted from the
+    release's CHANGELOG tables (case | earlier variable = value | new variable = value |
+    reason), as Markdown."""
+    from .markdown import table
+
+    section = changelog.split(f"## [{release}]", 1)[1].split("\n## [", 1)[0] if f"## [{release}]" in changelog else ""
+    coded = {v.name for v in codebook.coded}
+    changed: Counter[str] = Counter()
+    added: Counter[str] = Counter()
+    cited: Counter[str] = Counter()
+    renamed: Counter[str] = Counter()
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 4 or " = " not in cells[2]:
+            continue
+        variable = cells[2].split(" = ", 1)[0].split(";")[0].strip()
+        if variable not in coded:
+            continue
+        if cells[1] in ("—", "-") or " = " not in cells[1]:
+            added[variable] += 1
+        else:
+            changed[variable] += 1
+            cited[variable] += "review row" in cells[3]
+            renamed[variable] += "renamed" in cells[3] or "new scale" in cells[3]
+    if not changed and not added:
+        return f"The changelog of {release} lists no recoded value.\n"
+    rows = [[name, changed[name], renamed[name], cited[name], added[name]]
+            for name in (v.name for v in codebook.coded) if changed[name] or added[name]]
+    return (f"Recoding in release {release}, from its changelog: {sum(changed.values())} final codes changed, of which "
+            f"{sum(renamed.values())} for a category renamed or mapped to a new scale (among other reasons) and "
+            f"{sum(cited.values())} citing a finding of the review of the previous release; {sum(added.values())} values "
+            "of new variables coded.\n\n"
+            + table(["Variable", "Codes changed", "Renamed or new scale", "Citing the review", "New values"], rows) + "\n")
