@@ -73,6 +73,10 @@ def load(table: str = "cases", path: str | Path | None = None) -> pd.DataFrame:
     levels only, so that `df.mobilisation_level >= "open"` means what it says; where it
     is missing, it is NaN and its status is in the companion column
     `mobilisation_level_status`.
+
+    Cases are not all independent units: a package's components are cases of their own
+    beside it. Count `cases[cases.parent_case.isna()]`, or the components instead of
+    their package, never both (`unit_type` says what each case is).
     """
     folder = data_dir(path)
     names = table_names(folder)
