@@ -116,3 +116,28 @@ def test_options_are_accepted_after_the_command(repo: Path, cli) -> None:
     with pytest.raises(SystemExit) as done:
         main(["--version"])
     assert done.value.code == 0
+
+
+def test_serve_stops_on_sigterm() -> None:
+    import signal
+    import subprocess
+    import sys
+
+    command = Path(sys.executable).with_name("policyframes")
+    server = subprocess.Popen([str(command), "serve", "--port", "0"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None and server.stdout.readline().startswith("serving build/site/ at http://127.0.0.1:")
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=10) == 0  # stops cleanly, like Ctrl-C, instead of being killed
+    finally:
+        server.kill()
+
+
+def test_new_case_fills_in_what_it_is_given(repo: Path, cli) -> None:
+    status, out, _ = cli(repo, "new-case", "zeguo-polls", "--source", "almen-2013-local-governance-innovation",
+                         "--name-en", "Zeguo deliberative polls")
+    assert status == 0 and "placeholder" in out
+    text = (repo / "annotations" / "cases" / "zeguo-polls.yaml").read_text(encoding="utf-8")
+    assert "sources: [almen-2013-local-governance-innovation]" in text and 'name_en: "Zeguo deliberative polls"' in text
+    status, _, err = cli(repo, "new-case", "other-case", "--source", "no-such-source")
+    assert status == 2 and "no source 'no-such-source'" in err

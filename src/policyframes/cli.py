@@ -101,9 +101,23 @@ def cmd_new_case(args: argparse.Namespace) -> int:
     if target.exists():
         print(f"error: {target.relative_to(args.root)} already exists", file=sys.stderr)
         return 2
-    template = (args.root / layout.TEMPLATE).read_text(encoding="utf-8")
-    target.write_text(template.replace("CASE-ID", args.case_id), encoding="utf-8")
-    print(f"created {target.relative_to(args.root)}: fill it in, then run `policyframes locate` and `policyframes validate`")
+    from .annotations import read_sources
+
+    problems: list[Problem] = []
+    _, sources = read_sources(args.root, problems)
+    unknown = [s for s in args.source if s not in sources]
+    if unknown:
+        print(f"error: no source {', '.join(map(repr, unknown))} in {layout.SOURCES_META}; sources: {', '.join(sorted(sources))}",
+              file=sys.stderr)
+        return 2
+    text = (args.root / layout.TEMPLATE).read_text(encoding="utf-8").replace("CASE-ID", args.case_id)
+    if args.source:
+        text = text.replace("sources: [source-id]", f"sources: [{', '.join(args.source)}]")
+    if args.name_en:
+        text = text.replace("name_en: English name of the case", f"name_en: {json.dumps(args.name_en, ensure_ascii=False)}")
+    target.write_text(text, encoding="utf-8")
+    print(f"created {target.relative_to(args.root)}: fill it in, then run `policyframes locate` and `policyframes validate`"
+          " (it lists every placeholder still to replace)")
     return 0
 
 
@@ -166,7 +180,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import HOST, make_server
+    from .serve import HOST, make_server, stop_on_terminate
 
     site = args.root / layout.BUILD / layout.SITE
     if not (site / "index.html").is_file():
@@ -177,10 +191,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"error: cannot serve on {HOST}:{args.port}: {exc.strerror}", file=sys.stderr)
         return 1
+    stop_on_terminate()
     with server:
-        print(f"serving {layout.BUILD}/{layout.SITE}/ at http://{HOST}:{server.server_port}/ (Ctrl-C stops)", flush=True)
         try:
-            server.serve_forever()
+            print(f"serving {layout.BUILD}/{layout.SITE}/ at http://{HOST}:{server.server_port}/ (Ctrl-C stops)", flush=True)
+            server.serve_forever(poll_interval=0.1)
         except KeyboardInterrupt:
             pass
     return 0
@@ -223,7 +238,9 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_locate)
 
     s = command("new-case", "start a new case file from the template")
-    s.add_argument("case_id", help="identifier of the new case, e.g. hangzhou-model")
+    s.add_argument("case_id", help="identifier of the new case, e.g. zeguo-deliberative-polls-2005")
+    s.add_argument("--source", action="append", default=[], help="a source of the case (repeat for several)")
+    s.add_argument("--name-en", help="the case's English name")
     s.set_defaults(func=cmd_new_case)
 
     s = command("reliability", "print intercoder agreement and Krippendorff's alpha per variable, and beyond the codes")
