@@ -19,7 +19,7 @@ import pytest  # noqa: E402
 from policyframes.cli import main  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-COPIED = ("schema", "annotations", "build", "dataset.yaml", "DATACARD.md")
+COPIED = ("schema", "annotations", "build", "dataset.yaml", "DATACARD.md", "CHANGELOG.md")
 
 
 def copy_repo(root: Path, names: tuple[str, ...] = COPIED) -> Path:

@@ -28,6 +28,10 @@ from .writers import release_metadata, write_dataset
 TMP_PREFIX = ".build-tmp-"
 
 
+def _text_or_empty(path: Path) -> str:
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
 def generated_files(v: Validated) -> dict[str, str]:
     """Files outside build/ that are generated: path relative to root -> content."""
     cb = v.ann.codebook
@@ -35,7 +39,7 @@ def generated_files(v: Validated) -> dict[str, str]:
     extra = {
         "citation": lambda: "```bibtex\n" + bibtex(release_metadata(v)) + "```",
         "reliability": lambda: full_report(cb, v.tables, max_rows=MAX_ROWS, certifying=v.certifying),
-        "recoding": lambda: recoding((v.ann.root / layout.CHANGELOG).read_text(encoding="utf-8"), cb, v.meta.version),
+        "recoding": lambda: recoding(_text_or_empty(v.ann.root / layout.CHANGELOG), cb, v.meta.version),
     }
     return {
         layout.JSON_SCHEMA: json_schema(cb),
