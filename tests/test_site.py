@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -298,3 +299,12 @@ def test_every_page_has_a_cite_block_and_the_home_page_describes_the_dataset() -
     assert data["@type"] == "Dataset" and data["version"] == "2.0.0" and data["creator"] and data["license"].startswith("https://")
     for item in data["distribution"]:
         assert (site / item["contentUrl"]).resolve().is_file(), item  # each download link points at a published file
+
+
+def test_a_reliability_page_gives_the_figures_and_contested_cells_are_marked() -> None:
+    site = ROOT / "build" / "site"
+    page = (site / "reliability.html").read_text(encoding="utf-8")
+    assert "Krippendorff" in page and "Confusion of coders" in page and "a1: adjudicator" in page
+    home = (site / "index.html").read_text(encoding="utf-8")
+    adjudicated = pq.read_table(ROOT / "build" / "adjudications.parquet").num_rows
+    assert home.count('class="contested"') == adjudicated

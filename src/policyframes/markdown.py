@@ -30,3 +30,30 @@ def listing(header: list[str], df: pd.DataFrame, row: Callable[[Any], list[Any]]
     return out
 
 
+
+
+def to_html(markdown: str) -> str:
+    """The Markdown of the generated reports (paragraphs and tables, with `code`) as HTML."""
+    from html import escape
+
+    def inline(text: str) -> str:
+        parts = escape(text).split("`")
+        return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
+
+    out: list[str] = []
+    said = ""  # the paragraph just before a table becomes its caption
+    for block in markdown.strip().split("\n\n"):
+        lines = block.strip().splitlines()
+        if lines and lines[0].startswith("|"):
+            rows = [[cell.strip().replace("\\|", "|") for cell in line.strip().strip("|").split(" | ")] for line in lines if not line.startswith("|---")]
+            head = "".join(f'<th scope="col">{inline(c)}</th>' for c in rows[0])
+            body = "".join("<tr>" + "".join(f"<td>{inline(c)}</td>" for c in row) + "</tr>" for row in rows[1:])
+            if said:
+                out.pop()
+            caption = f"<caption>{inline(said.rstrip(':'))}</caption>" if said else "<caption>Figures</caption>"
+            out.append(f'<div class="scroll"><table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>')
+            said = ""
+        elif lines:
+            said = " ".join(lines)
+            out.append(f"<p>{inline(said)}</p>")
+    return "\n".join(out)

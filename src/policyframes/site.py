@@ -27,17 +27,19 @@ from . import figure
 from .citation import FORMATS, cite_fields
 from .codebook import MISSING, Variable
 from .datapackage import licence_url
-from .markdown import MAX_ROWS
+from .markdown import MAX_ROWS, to_html
 from .meta import LANGUAGES
 from .palette import swatches
 from .passages import GAP, Span, anchor, excerpt_blocks, mark_up
+from .reliability import full_report
 from .rows import PROVENANCE
 
 if TYPE_CHECKING:
     from .validation import Validated
 
 FILTER_ROLES = ("policy_type", "locality")
-DOWNLOADS = "downloads"  # the site's copy of the published files  # the matrix can be filtered on the variables with these roles
+DOWNLOADS = "downloads"  # the site's copy of the published files
+CONTESTED = '<abbr class="contested" title="the coders disagreed; an adjudicator decided">*</abbr>'  # marks a contested cell  # the matrix can be filtered on the variables with these roles
 
 
 def e(value: Any) -> str:
@@ -273,7 +275,8 @@ class Site:
         return json.dumps(data, ensure_ascii=False, indent=1).replace("</", "<\\/")
 
     def page(self, title: str, body: str, root: str, here: str, head: str = "") -> str:
-        nav = [("index.html", "Coding matrix"), ("index.html#comparisons", "Comparisons"), ("index.html#sources", "Sources"), ("codebook.html", "Codebook")]
+        nav = [("index.html", "Coding matrix"), ("index.html#comparisons", "Comparisons"), ("index.html#sources", "Sources"),
+               ("codebook.html", "Codebook"), ("reliability.html", "Reliability")]
         current = ' aria-current="page"'
         links = "".join(f'<li><a href="{root}{href}"{current if href == here else ""}>{e(text)}</a></li>' for href, text in nav)
         meta = self.meta
@@ -317,7 +320,8 @@ class Site:
             cid = case["case_id"]
             data = "".join(f' data-{name}="{e(case[name])}"' for name in self.filters)
             cells = "".join(
-                f'<td class="c-{e(v.name)}--{e(case[v.name])}"><a href="cases/{e(cid)}.html#{e(v.name)}">{e(self.label(v.name, case[v.name]))}</a></td>'
+                f'<td class="c-{e(v.name)}--{e(case[v.name])}"><a href="cases/{e(cid)}.html#{e(v.name)}">{e(self.label(v.name, case[v.name]))}'
+                f'{CONTESTED if (cid, v.name) in self.adjudication else ""}</a></td>'
                 for v in coded
             )
             locality, policy_type = self.filters[1], self.filters[0]
@@ -345,8 +349,9 @@ class Site:
             f'<form class="filters" hidden aria-label="Filter the cases">{"".join(filters)}'
             '<p class="status" role="status" aria-live="polite"></p></form>\n'
             '<div class="scroll"><table class="matrix">'
-            "<caption>Final code of each case on each coded dimension. Each cell opens the coders\u2019 rationale and "
-            "evidence quotes; each quote opens its passage in the source.</caption>"
+            "<caption>Final code of each case on each coded variable. Each cell opens the coders\u2019 rationale and "
+            "evidence quotes; each quote opens its passage in the source. * The coders disagreed and an adjudicator "
+            'decided (<a href="reliability.html">reliability</a>).</caption>'
             f'<thead><tr><th scope="col">Case</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>\n'
             f'<h2 id="comparisons">Paired comparisons</h2>\n<ul class="list">{comparisons}</ul>\n'
             f'<h2 id="sources">Sources</h2>\n<ul class="list">{sources}</ul>\n'
@@ -522,6 +527,19 @@ class Site:
         parts.append(f'<h2 id="cited">Cited passages</h2><ol class="cited">{items}</ol>')
         return self.page(s["title"], "\n".join(parts), root, "")
 
+    def reliability_page(self) -> str:
+        """The figures of `policyframes reliability`, with what the coders are."""
+        coders = "".join(f"<dt>{e(c.id)}: {e(c.role)}</dt><dd>{to_html(words(c.description))}</dd>" for c in self.v.ann.coders.values())
+        report = full_report(self.cb, self.v.tables, max_rows=MAX_ROWS, certifying=self.v.certifying)
+        body = (
+            "<h1>Reliability</h1>\n"
+            "<p>How far independent codings of the same cases agree, as <code>policyframes reliability</code> prints it. "
+            "Missing statuses are missing data here, not categories. The datacard says what these figures can and cannot show.</p>\n"
+            f'<h2 id="coders">The coders</h2><dl class="coders">{coders}</dl>\n'
+            f'<h2 id="figures">Figures</h2>\n{to_html(report)}'
+        )
+        return self.page("Reliability", body, "", "reliability.html")
+
     def codebook_page(self) -> str:
         cb = self.cb
         parts = [
@@ -612,6 +630,7 @@ class Site:
         at a time, so that a large site is never held in memory)."""
         yield "index.html", self.home()
         yield "codebook.html", self.codebook_page()
+        yield "reliability.html", self.reliability_page()
         yield "style.css", self.style()
         yield "site.js", files("policyframes").joinpath("assets/site.js").read_text(encoding="utf-8")
         for case in self.cases:
