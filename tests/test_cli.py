@@ -141,3 +141,16 @@ def test_new_case_fills_in_what_it_is_given(repo: Path, cli) -> None:
     assert "sources: [almen-2013-local-governance-innovation]" in text and 'name_en: "Zeguo deliberative polls"' in text
     status, _, err = cli(repo, "new-case", "other-case", "--source", "no-such-source")
     assert status == 2 and "no source 'no-such-source'" in err
+
+
+def test_validate_warns_when_the_annotations_changed_but_the_version_did_not(repo: Path, cli) -> None:
+    status, out, err = cli(repo, "validate")
+    assert status == 0 and "warning" not in err
+    rationale = repo / "annotations" / "cases" / "hangzhou-model.yaml"
+    rationale.write_text(rationale.read_text(encoding="utf-8").replace("confidence: 2", "confidence: 1", 1), encoding="utf-8")
+    status, out, err = cli(repo, "validate")
+    assert status == 0 and "warning: the annotations changed since build/ was built as version 2.0.0" in err
+    meta = repo / "dataset.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace('version: "2.0.0"', 'version: "2.0.1"'), encoding="utf-8")
+    status, out, err = cli(repo, "validate")
+    assert status == 0 and "warning" not in err

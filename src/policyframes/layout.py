@@ -23,6 +23,7 @@ COMPARISONS = "annotations/comparisons.yaml"
 RELATIONS = "annotations/relations.yaml"
 TEMPLATE = "annotations/_template.yaml"
 BUILD = "build"
+ANNOTATED = ("annotations", CODEBOOK)  # what a release's codes are made of: a change to them needs a new version
 SITE = "site"  # the static site, inside build/
 
 

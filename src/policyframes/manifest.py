@@ -20,6 +20,16 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def annotations_digest(root: Path, parts: tuple[str, ...]) -> str:
+    """One SHA-256 over every file under the given parts of a repository (names and bytes)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        paths = [root / part] if (root / part).is_file() else sorted(p for p in (root / part).rglob("*") if p.is_file())
+        for path in paths:
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def write_manifest(folder: Path) -> None:
     """Record the SHA-256 of every file in the folder (written last)."""
     files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name != NAME)

@@ -19,7 +19,7 @@ from .csvexport import write_csv
 from .datapackage import datapackage
 from .docs import hf_card
 from .export import HF_DIR, has_categories, write_parquet
-from .manifest import write_manifest
+from .manifest import annotations_digest, write_manifest
 from .site import write_site
 from .stata import write_stata
 from .validation import Validated
@@ -51,7 +51,8 @@ def release_metadata(v: Validated) -> dict[str, object]:
     """The release metadata written to build/metadata.json (and cited from there)."""
     fields = cite_fields(v.meta, v.ann.codebook.codebook_version)
     return {**{k: fields[k] for k in ("name", "title", "version", "date_released", "codebook_version", "authors")},
-            "licence": v.meta.licence, "tables": {name: len(df) for name, df in v.tables.as_dict().items()}}
+            "licence": v.meta.licence, "tables": {name: len(df) for name, df in v.tables.as_dict().items()},
+            "annotations_sha256": annotations_digest(v.ann.root, layout.ANNOTATED)}
 
 
 def _json(path: Path, data: object) -> None:
