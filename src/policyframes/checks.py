@@ -7,6 +7,7 @@ found by reading the failing row's file again: failures are rare, rows are many.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -199,9 +200,15 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
         return pd.Series(ok, index=d.index) | ~inside
 
     examples = _examples(cb)
+    joined = "\0".join(examples)  # a quote inside an example is a substring of this, found in one search
+    contained = re.compile("|".join(map(re.escape, examples))) if examples else None  # an example inside a quote
 
     def reused(d: pd.DataFrame) -> pd.Series:
-        return _each(d, ["quote"], lambda q: _example_in(" ".join(q.split()), examples) is None)
+        def fresh(quote: str) -> bool:
+            quote = " ".join(quote.split())
+            return quote not in joined and (contained is None or contained.search(quote) is None)
+
+        return _each(d, ["quote"], fresh)
 
     evidence_rules = [
         _isin("evidence.unknown-source", "source_id", "source", sorted(texts), "source "),

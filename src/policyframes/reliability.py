@@ -287,18 +287,19 @@ def coder_pairs(codings: pd.DataFrame) -> list[tuple[str, str]]:
     return [(a, b) for i, a in enumerate(coders) for b in coders[i + 1:]]
 
 
+def _pair(pair: pd.DataFrame, var: Any) -> tuple[str, list[list[str | None]]]:
+    """Agreement / alpha of two coders' codings on a variable, over the units both coded
+    with a category (their number); and the units with missing statuses kept."""
+    units = [u for u in _units(pair, var.name, drop=MISSING) if sum(v is not None for v in u) == 2]
+    order = var.codes if var.level == "ordinal" else None
+    figure = f"{_percent(percent_agreement(units))} / {_fmt(alpha(units, var.level, order))} ({len(units)}"
+    return figure, _units(pair, var.name)
+
+
 def pair_rows(codebook: Codebook, codings: pd.DataFrame) -> list[list[str]]:
     """Per variable and pair of coders: units both coded with a category, agreement and alpha."""
-    rows = []
-    for var in codebook.coded:
-        order = var.codes if var.level == "ordinal" else None
-        cells = [var.name]
-        for a, b in coder_pairs(codings):
-            pair = codings[codings["coder"].isin([a, b])]
-            units = [u for u in _units(pair, var.name, drop=MISSING) if sum(v is not None for v in u) == 2]
-            cells.append(f"{_percent(percent_agreement(units))} / {_fmt(alpha(units, var.level, order))} ({len(units)})")
-        rows.append(cells)
-    return rows
+    pairs = [codings[codings["coder"].isin([a, b])] for a, b in coder_pairs(codings)]
+    return [[var.name, *(_pair(pair, var)[0] + ")" for pair in pairs)] for var in codebook.coded]
 
 
 def confusion(codings: pd.DataFrame, dimension: str) -> pd.DataFrame:
@@ -396,12 +397,11 @@ def procedure_report(codebook: Codebook, codings: pd.DataFrame, evidence: pd.Dat
     pairs = coder_pairs(codings)
     lines = ["Agreement / alpha (units both coded with a category), per pair of coders:", "",
              table(["Variable", *(f"{a}-{b}" for a, b in pairs)], pair_rows(codebook, codings)), ""]
-    split = [v.name for v in codebook.coded if (confusion(codings, v.name).to_numpy().diagonal().sum()
-                                                 != confusion(codings, v.name).to_numpy().sum())]
+    matrices = {v.name: confusion(codings, v.name) for v in codebook.coded}
+    split = {name: m for name, m in matrices.items() if m.to_numpy().diagonal().sum() != m.to_numpy().sum()}
     lines += [f"Confusion of coders' values (pairs of coders per unit), for the variables where they split"
               f" ({len(codebook.coded) - len(split)} others: full agreement):", ""]
-    for name in split:
-        matrix = confusion(codings, name)
+    for name, matrix in split.items():
         lines += [f"`{name}`:", "", table(["", *matrix.columns], [[label, *row] for label, row in zip(matrix.index, matrix.to_numpy().tolist())]), ""]
     total, share = attribution_agreement(evidence)
     each_event, events_f1 = set_f1(events)
@@ -459,15 +459,13 @@ def certification(codebook: Codebook, tables: Tables, coder: str) -> str:
     mine = codings[codings["coder"] == coder]
     header = ["Variable", *against]
     rows = []
+    pairs = [pd.concat([mine, other.assign(coder="other")]) for other in against.values()]
     for var in codebook.coded:
-        order = var.codes if var.level == "ordinal" else None
         cells = [var.name]
-        for other in against.values():
-            pair = pd.concat([mine, other.assign(coder="other")])
-            units = [u for u in _units(pair, var.name, drop=MISSING) if sum(v is not None for v in u) == 2]
-            missing = [[None if v is None else v in MISSING for v in u] for u in _units(pair, var.name)]
-            cells.append(f"{_percent(percent_agreement(units))} / {_fmt(alpha(units, var.level, order))} "
-                         f"({len(units)}; missing or not {_percent(percent_agreement(missing))})")
+        for pair in pairs:
+            figure, units = _pair(pair, var)
+            missing = [[None if v is None else v in MISSING for v in u] for u in units]
+            cells.append(f"{figure}; missing or not {_percent(percent_agreement(missing))})")
         rows.append(cells)
     cases = mine["case_id"].nunique()
     return "\n".join([
