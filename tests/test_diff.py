@@ -98,7 +98,7 @@ def test_diff_from_the_1_2_0_release(tmp_path: Path, cli) -> None:
     old = tmp_path / "build"
     status, out, err = cli(None, "diff", str(old), str(ROOT / "build"))
     assert status == 0, err
-    assert out.startswith(f"old: {old} (version 1.2.0, codebook 1.2.0)\nnew: {ROOT / 'build'} (version 2.0.0, codebook 2.0.0)\n")
+    assert out.startswith(f"old: {old} (version 1.2.0, codebook 1.2.0)\nnew: {ROOT / 'build'} (version 2.1.0, codebook 2.1.0)\n")
     result = diff_builds(old, ROOT / "build")
     assert result.added == ["chongqing-critics-labour-camps"] and result.removed == []
     assert result.columns_removed == ["lead_agency", "target_stratum"]

@@ -27,7 +27,7 @@ def test_loading_works_without_the_extras() -> None:
                 "import policyframes\nprint(len(policyframes.load('cases')), policyframes.load_codebook().codebook_version)\n"
                 "print(policyframes.cite().splitlines()[0])")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[0].endswith(" 2.0.0") and done.stdout.splitlines()[1].startswith("@misc{")
+    assert done.stdout.splitlines()[0].endswith(" 2.1.0") and done.stdout.splitlines()[1].startswith("@misc{")
 
 
 def test_to_hf_without_datasets_names_the_extra() -> None:

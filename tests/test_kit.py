@@ -87,7 +87,7 @@ def test_a_coding_under_another_codebook_is_refused_unless_an_earlier_round(repo
     old.mkdir()
     (old / "hangzhou-model.yaml").write_text('case_id: hangzhou-model\ncoder: c0\ncodebook_version: "1.1.0"\ncodes: {}\n', encoding="utf-8")
     status, _, err = cli(repo, "validate")
-    assert status == 1 and "coded under codebook '1.1.0', but the codebook is 2.0.0" in err and "[coding.codebook-version]" in err
+    assert status == 1 and "coded under codebook '1.1.0', but the codebook is 2.1.0" in err and "[coding.codebook-version]" in err
     coders = repo / "annotations" / "coders.yaml"
     coders.write_text(coders.read_text(encoding="utf-8") + "  - id: c0\n    role: second coder of release 1.1\n"
                       "    description: Coded under codebook 1.1.0.\n    earlier_round: 1.1.0\n", encoding="utf-8")
@@ -95,16 +95,27 @@ def test_a_coding_under_another_codebook_is_refused_unless_an_earlier_round(repo
     assert status == 0, err
 
 
+CODED_PARTS = ("general_rules", "references", "missing_codes", "confidence", "attributions", "pfc_frames",
+               "relation_types", "event_types", "roles", "variables", "quote_normalisation")
+
+
 def test_the_blind_codings_record_the_codebook_they_were_made_under() -> None:
-    """c2 and c3 coded under a frozen copy of codebook 2.0.0, kept byte for byte in
-    annotations/codings/codebook-as-coded.yaml; the released codebook differs from it only
-    in the layout of the published tables, never in a variable, category or rule."""
+    """Each further coder coded under a frozen copy of the codebook, kept byte for byte in
+    annotations/codebooks/<version>.yaml; the released codebook differs from every
+    copy only in what no coder codes (the published tables, the evidence and source kinds,
+    the tax parameters), never in a variable, category or rule."""
     import hashlib
 
-    frozen = ROOT / "annotations" / "codings" / "codebook-as-coded.yaml"
-    digest = hashlib.sha256(frozen.read_bytes()).hexdigest()
-    for path in (ROOT / "annotations" / "codings").glob("c[23]/*.yaml"):
+    folder = ROOT / "annotations" / "codings"
+    frozen = {p.stem: p for p in (ROOT / "annotations" / "codebooks").glob("*.yaml")}
+    released = yaml.safe_load((ROOT / "schema" / "codebook.yaml").read_text(encoding="utf-8"))
+    assert set(frozen) == {released["codebook_version"], *released["codings_valid_from"]}
+    digests = {version: hashlib.sha256(p.read_bytes()).hexdigest() for version, p in frozen.items()}
+    for path in folder.glob("c*/*.yaml"):
         if path.name != "units.yaml":
-            assert yaml.safe_load(path.read_text(encoding="utf-8"))["codebook_sha256"] == digest, path
-    as_coded, released = (yaml.safe_load(p.read_text(encoding="utf-8")) for p in (frozen, ROOT / "schema" / "codebook.yaml"))
-    assert {k: v for k, v in as_coded.items() if k != "tables"} == {k: v for k, v in released.items() if k != "tables"}
+            coding = yaml.safe_load(path.read_text(encoding="utf-8"))
+            assert coding["codebook_sha256"] == digests[coding["codebook_version"]], path
+    for version, path in frozen.items():
+        as_coded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert as_coded["codebook_version"] == version
+        assert {k: as_coded[k] for k in CODED_PARTS} == {k: released[k] for k in CODED_PARTS}, version

@@ -14,6 +14,7 @@ from urllib.parse import urldefrag, urlsplit
 
 import pandas as pd
 import pyarrow.parquet as pq
+import yaml
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -296,7 +297,7 @@ def test_every_page_has_a_cite_block_and_the_home_page_describes_the_dataset() -
     home = (site / "index.html").read_text(encoding="utf-8")
     block = re.search(r'<script type="application/ld\+json">\n(.*?)\n</script>', home, re.S).group(1)
     data = json.loads(block)
-    assert data["@type"] == "Dataset" and data["version"] == "2.0.0" and data["creator"] and data["license"].startswith("https://")
+    assert data["@type"] == "Dataset" and data["version"] == yaml.safe_load((ROOT / "dataset.yaml").read_text(encoding="utf-8"))["version"] and data["creator"] and data["license"].startswith("https://")
     for item in data["distribution"]:
         assert (site / item["contentUrl"]).resolve().is_file(), item  # each download link points at a published file
 

@@ -31,7 +31,7 @@ RULES = {
                                      "          Chongqing imposed its tax on all existing privately owned luxury property\n        attribution: author_analysis\n"
                                      "        start: 5576\n        end: 5650\n",
                                      "describes the design as enacted.\n    evidence: []\n", "evidence: []",
-                                     "codes.target_scope.evidence: the category 'existing_holders' needs at least one evidence quote "
+                                     "codes.target_scope.evidence: the category 'existing_holders' needs at least one evidence item "
                                      "(only the missing statuses not_reported, not_applicable, coded_in_components need none)"),
     "quote not in source": (CQ, "        quote: >-\n          Effectively, Chongqing’s tax targeted the richest in the city.\n",
                             "        quote: Effectively, Chongqing’s tax targeted the poorest in the city.\n", "targeted the poorest",

@@ -28,6 +28,7 @@ the use side imports nothing but core (tests/test_layers.py reads this map):
     publish  csvexport    CSV
     publish  stata        Stata
     publish  markdown     Markdown tables for the generated documents
+    publish  descriptives distributions, cross-tabulations and evidence by kind
     publish  docs         CODEBOOK.md, the JSON Schema, the datacard blocks, the dataset card
     publish  croissant    the Croissant description
     publish  datapackage  the Frictionless Data Package

@@ -32,7 +32,9 @@ from .models import (
     UnitMatchesFile,
     case_model,
     coding_file_model,
+    conflicts_model,
     relations_model,
+    tax_design_model,
     units_model,
 )
 from .problems import Problem, field_path
@@ -48,7 +50,7 @@ PARALLEL_FILES = 2000  # fewer files than this are read in this process
 @dataclass
 class Source:
     meta: SourceMeta
-    text: str
+    text: str | None  # None: the repository stores no text of it (evidence by citation)
     index: int  # position in sources.yaml
 
 
@@ -78,6 +80,8 @@ class Annotations:
     comparisons: list[Comparison] = field(default_factory=list)
     comparisons_data: LDict | None = None
     relations: list[Any] = field(default_factory=list)
+    tax_design: list[Any] = field(default_factory=list)
+    conflicts: list[Any] = field(default_factory=list)
     units: dict[str, Any] = field(default_factory=dict)  # a coder's units.yaml -> its record
     unit_matches: list[UnitMatch] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -124,13 +128,22 @@ def load_codebook_checked(root: Path, problems: list[Problem]) -> tuple[LDict | 
     return read_validated(root, layout.CODEBOOK, Codebook, problems)
 
 
-def read_sources(root: Path, problems: list[Problem]) -> tuple[LDict | None, dict[str, Source]]:
-    """The parsed sources.yaml and the source texts, each checked against its SHA-256."""
+def read_sources(root: Path, problems: list[Problem], kinds: list[str] | None = None) -> tuple[LDict | None, dict[str, Source]]:
+    """The parsed sources.yaml and the stored source texts, each checked against its SHA-256."""
     sources: dict[str, Source] = {}
     data, record = read_validated(root, layout.SOURCES_META, SourcesFile, problems)
     if record is None:
         return data, sources
     for i, meta in enumerate(record.sources):
+        if kinds is not None and meta.kind not in kinds:
+            problems.append(Problem(layout.SOURCES_META, line_of(data, ("sources", i, "kind")), f"sources[{i}].kind",
+                                    f"{meta.kind!r} is not a source kind; the codebook's source_kinds are {', '.join(kinds)}", "source.record"))
+        if meta.source_id in sources:
+            problems.append(Problem(layout.SOURCES_META, line_of(data, ("sources", i, "source_id")), f"sources[{i}].source_id", f"duplicate source id {meta.source_id!r}", "source.duplicate"))
+            continue
+        if meta.file is None:
+            sources[meta.source_id] = Source(meta, None, i)
+            continue
         line = line_of(data, ("sources", i, "file"))
         where = f"sources[{i}].file"
         rel = f"{layout.SOURCES_DIR}/{meta.file}"
@@ -155,9 +168,6 @@ def read_sources(root: Path, problems: list[Problem]) -> tuple[LDict | None, dic
                 Problem(layout.SOURCES_META, line_of(data, ("sources", i, "sha256")), f"sources[{i}].sha256",
                         f"{meta.file} has SHA-256 {digest}, not the recorded {meta.sha256}: the source text changed", "source.checksum")
             )
-            continue
-        if meta.source_id in sources:
-            problems.append(Problem(layout.SOURCES_META, line_of(data, ("sources", i, "source_id")), f"sources[{i}].source_id", f"duplicate source id {meta.source_id!r}", "source.duplicate"))
             continue
         try:
             sources[meta.source_id] = Source(meta, raw.decode("utf-8"), i)
@@ -258,12 +268,12 @@ def _read_chunk(chunk: _Chunk, cb: Codebook) -> _Chunk:
         folder, stem = Path(rel).parent.name, Path(rel).stem
         data = read_yaml(chunk.root, rel, chunk.problems)
         version = data.get("codebook_version") if chunk.kind == "coding" and isinstance(data, dict) else cb.codebook_version
-        if version != cb.codebook_version:
+        if version != cb.codebook_version and version not in cb.codings_valid_from:
             if folder not in chunk.earlier:  # an earlier round's files are kept for the record, not read
                 chunk.problems.append(Problem(
                     rel, line_of(data, ("codebook_version",)), "codebook_version",
                     f"coded under codebook {version!r}, but the codebook is {cb.codebook_version}: a coding enters the dataset "
-                    "only under the codebook it was made with (list an earlier round's coder with `earlier_round` in "
+                    "only under the codebook it was made with, or one the codebook's codings_valid_from lists (list an earlier round's coder with `earlier_round` in "
                     f"{layout.CODERS})", "coding.codebook-version"))
             continue
         data, record = validated(data, rel, model, chunk.problems)
@@ -340,7 +350,7 @@ def load_annotations(root: Path) -> Annotations:
     if codebook is None:
         raise_problems(problems)
     ann = Annotations(root=root, codebook=codebook, codebook_data=raw, problems=problems)
-    _, ann.sources = read_sources(root, ann.problems)
+    _, ann.sources = read_sources(root, ann.problems, codebook.terms("source_kinds"))
     _, coders = read_validated(root, layout.CODERS, CodersFile, ann.problems)
     if coders is not None:
         ann.coders = {c.id: c for c in coders.coders}
@@ -359,6 +369,12 @@ def load_annotations(root: Path) -> Annotations:
     _, relations = read_validated(root, layout.RELATIONS, relations_model(codebook), ann.problems)
     if relations is not None:
         ann.relations = relations.relations
+    for rel, model, name in ((layout.TAX_DESIGN, tax_design_model(codebook), "parameters"),
+                             (layout.CONFLICTS, conflicts_model(codebook), "conflicts")):
+        if (root / rel).exists():  # optional: a repository without taxes or conflicts has none
+            _, found = read_validated(root, rel, model, ann.problems)
+            if found is not None:
+                setattr(ann, "tax_design" if name == "parameters" else name, getattr(found, name))
     return ann
 
 

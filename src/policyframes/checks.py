@@ -178,12 +178,15 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
     _run("codings", codings, coding_rules, ["case_id", "dimension", "coder"], problems, lines)
     _check_adjudications(ann, tables, problems, lines)
 
-    lengths = {sid: len(t) for sid, t in texts.items()}
+    stored = {sid: t for sid, t in texts.items() if t is not None}
+    lengths = {sid: len(t) for sid, t in stored.items()}
     listed = {(case_id, sid) for case_id, sids in dict(zip(cases["case_id"].tolist(), cases["sources"])).items() for sid in sids or ()}
-    # Each row's source as a position in `known_sources` (-1: unknown), computed in Arrow.
-    known_sources = sorted(texts)
+    # Each quote's source as a position in `known_sources` (-1: unknown, no stored text, or a citation), computed in Arrow.
+    known_sources = sorted(stored)
+    is_quote = (evidence["kind"] == "quote").to_numpy()
     which = pc.index_in(pyarrow.array(evidence["source_id"], pyarrow.large_string()),
                         value_set=pyarrow.array(known_sources, pyarrow.large_string())).fill_null(-1).to_numpy()
+    which = np.where(is_quote, which, -1)
     n_chars = np.array([lengths[sid] for sid in known_sources] + [0])[which]
     inside = pd.Series(which < 0, index=evidence.index) | ((evidence["start"] >= 0) & (evidence["end"] > evidence["start"]) & (evidence["end"] <= n_chars))
     index = {known_sources[k]: NormalisedText(texts[known_sources[k]]) for k in np.unique(which) if k >= 0}
@@ -204,7 +207,9 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
     contained = re.compile("|".join(map(re.escape, examples))) if examples else None  # an example inside a quote
 
     def reused(d: pd.DataFrame) -> pd.Series:
-        def fresh(quote: str) -> bool:
+        def fresh(quote: str | None) -> bool:
+            if quote is None:  # a citation
+                return True
             quote = " ".join(quote.split())
             return quote not in joined and (contained is None or contained.search(quote) is None)
 
@@ -215,6 +220,9 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
         Rule("evidence.example-reuse", "quote", reused, lambda r: "this quote is the codebook's example of "
              f"{_example_in(' '.join(r['quote'].split()), examples)}: examples illustrate and are never evidence of a coded case; "
              "quote another passage, or change the example in schema/codebook.yaml"),
+        Rule("evidence.not-stored", "quote", lambda d: pd.Series(~is_quote, index=d.index) | ~d["source_id"].isin(texts.keys() - stored.keys()),
+             lambda r: f"the repository stores no text of source {r['source_id']!r}, so nothing can be quoted from it: "
+             "give the evidence as a citation (a locator and a paraphrase in your own words) instead of a quote"),
         Rule("evidence.outside-source", "end", lambda d: inside, lambda r: f"offsets {r['start']}..{r['end']} are outside source {r['source_id']!r} ({lengths[r['source_id']]} characters)"),
         Rule("evidence.quote-mismatch", "quote", quoted, lambda r: _mismatch(index[r["source_id"]], r)),
         Rule("evidence.source-not-listed", "source", lambda d: _each(d, ["case_id", "source_id", "record_type"], lambda c, s, t: t == "relation" or s not in texts or c not in case_ids or (c, s) in listed),
@@ -247,6 +255,15 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
     ]
     _run("relations", tables.relations, relation_rules, ["relation_id"], problems, lines)
     _run("timeline", tables.timeline, [], ["event_id"], problems, lines)
+    policy = cb.role("policy_type").name
+    taxes = sorted(cases.loc[cases[policy] == "property_tax", "case_id"])
+    _run("tax_design", tables.tax_design, [
+        Rule("tax_design.unknown-case", "case_id", lambda d: d["case_id"].isin(taxes),
+             lambda r: f"case {r['case_id']!r} is no property-tax case of the dataset" + (f"; those are {', '.join(taxes)}" if taxes else "")),
+    ], ["design_id"], problems, lines)
+    _run("conflicts", tables.conflicts, [
+        _isin("conflicts.unknown-case", "case_id", "case_id", known_ids, "case "),
+    ], ["conflict_id"], problems, lines)
     return problems + check_columns(ann, tables)
 
 

@@ -42,7 +42,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.format == "json":
         _print_problems([], "json")
     else:
-        print(f"ok: {len(v.ann.cases)} cases, {len(v.tables.evidence)} evidence quotes, no problems")
+        print(f"ok: {len(v.ann.cases)} cases, {len(v.tables.evidence)} evidence items, no problems")
         _warn_if_version_unchanged(args.root, v.meta.version)
     return 0
 

@@ -11,7 +11,8 @@ from .problems import LocatedError
 
 MISSING = ("not_reported", "not_applicable", "coded_in_components")
 TABLES = ("cases", "codings", "adjudications", "evidence", "sources", "comparisons", "relations", "timeline", "facts",
-          "coded_events", "coded_relations", "units")
+          "coded_events", "coded_relations", "units", "tax_design", "conflicts")
+TERM_LISTS = ("evidence_kinds", "source_kinds", "tax_parameters")  # closed lists a table column may take its values from
 
 # Roles the build relies on (each held by one variable of the codebook, found by its
 # role, never by its name), with the kind of variable that may hold each, and the
@@ -106,6 +107,14 @@ class EventType(_Strict):
     definition: str
 
 
+class Term(_Strict):
+    """A category of a closed list outside the variables (evidence kinds, source kinds, tax parameters)."""
+
+    code: str
+    label: str
+    definition: str
+
+
 class Rule(_Strict):
     id: str
     rule: str
@@ -153,6 +162,7 @@ class Column(_Strict):
     name: str
     type: Literal["string", "int8", "int16", "int32", "bool", "date", "list_string"]
     description: str
+    categories: Literal["evidence_kinds", "source_kinds", "tax_parameters"] | None = None  # a closed list of the codebook
 
 
 class Table(_Strict):
@@ -164,6 +174,7 @@ class Codebook(_Strict):
     """The parsed codebook, checked for internal consistency."""
 
     codebook_version: str
+    codings_valid_from: tuple[str, ...] = ()  # earlier versions with the same variables: their codings still enter the dataset
     title: str
     description: str
     general_rules: tuple[Rule, ...]
@@ -174,6 +185,9 @@ class Codebook(_Strict):
     pfc_frames: tuple[PfcFrame, ...]
     relation_types: tuple[RelationType, ...]
     event_types: tuple[EventType, ...]
+    evidence_kinds: tuple[Term, ...]
+    source_kinds: tuple[Term, ...]
+    tax_parameters: tuple[Term, ...]
     roles: tuple[Role, ...]
     variables: tuple[Variable, ...]
     tables: dict[str, Table]
@@ -219,6 +233,8 @@ class Codebook(_Strict):
                                        f"{var.name}.{cat.code}: pfc crosswalk must name a pfc_frames code, on the framing categories only")
         if set(self.tables) != set(TABLES):
             raise CodebookError(("tables",), f"tables must describe {', '.join(TABLES)}")
+        if [k.code for k in self.evidence_kinds] != ["quote", "citation"]:
+            raise CodebookError(("evidence_kinds",), "evidence_kinds must be quote and citation, in that order: the build reads both")
         return self
 
     @staticmethod
@@ -299,6 +315,10 @@ class Codebook(_Strict):
     @cached_property
     def attribution_codes(self) -> list[str]:
         return [a.code for a in self.attributions]
+
+    def terms(self, name: str) -> list[str]:
+        """The codes of one of the closed lists outside the variables (TERM_LISTS)."""
+        return [t.code for t in getattr(self, name)]
 
     def pfc_of(self, framing: str) -> str:
         """Crosswalk a framing code to its Policy Frames Codebook dimension."""

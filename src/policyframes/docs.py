@@ -13,6 +13,7 @@ import yaml
 
 from . import layout
 from .codebook import STATUS_SUFFIX, Codebook
+from .descriptives import STORED, crosstabs, distributions, evidence_by_kind
 from .export import HF_DIR, categories
 from .markdown import listing, table
 from .meta import LANGUAGES, DatasetMeta
@@ -184,7 +185,9 @@ def hf_features(codebook: Codebook, table_name: str) -> list[dict[str, Any]]:
     companion column)."""
     if table_name != "cases":
         dtypes = {"date": "date32"}
-        return [{"name": c.name, "list": "string"} if c.type == "list_string" else {"name": c.name, "dtype": dtypes.get(c.type, c.type)}
+        return [{"name": c.name, "list": "string"} if c.type == "list_string" else
+                {"name": c.name, "dtype": {"class_label": {"names": {str(i): code for i, code in enumerate(codebook.terms(c.categories))}}}} if c.categories else
+                {"name": c.name, "dtype": dtypes.get(c.type, c.type)}
                 for c in codebook.tables[table_name].columns]
     features: list[dict[str, Any]] = []
     for var in codebook.variables:
@@ -257,11 +260,23 @@ def datacard_blocks(codebook: Codebook, meta: DatasetMeta, tables: dict[str, pd.
         ),
         "matrix": listing(["case_id", *coded], cases, lambda r: [r["case_id"], *[r[d] for d in coded]], "cases", "cases"),
         "sources": listing(
-            ["source_id", "Author", "Title", "Venue", "Date", "Licence", "Full text in dataset"], tables["sources"],
-            lambda r: [f"`{r['source_id']}`", ", ".join(r["authors"]), r["title"], r["venue"], r["date"], r["licence"],
-                       "yes" if r["full_text_included"] else "no (quotes only)"],
+            ["source_id", "Kind", "Author or issuer", "Title", "Document number", "Date", "Licence", "Stored"], tables["sources"],
+            lambda r: [f"`{r['source_id']}`", r["kind"], ", ".join(r["authors"]), r["title"], r["document_number"] or "",
+                       r["date"], r["licence"], STORED[r["stored"]]],
             "sources", "sources",
         ),
+        "evidence-kinds": evidence_by_kind(codebook, tables["evidence"], tables["sources"]),
+        "tax-design": listing(
+            ["Case", "Parameter", "Item", "Provision", "From", "To"], tables["tax_design"],
+            lambda r: [f"`{r['case_id']}`", r["parameter"], r["item"], r["value"], r["valid_from"] or "", r["valid_to"] or ""],
+            "rows", "tax_design",
+        ),
+        "conflicts": listing(
+            ["Case", "On", "What the sources say", "Resolution"], tables["conflicts"],
+            lambda r: [f"`{r['case_id']}`", r["subject"], r["claims"], r["resolution"]], "conflicts", "conflicts",
+        ),
+        "distributions": distributions(codebook, cases),
+        "crosstabs": crosstabs(codebook, cases),
         "counts": table(["Table", "Rows", "Description"], [[f"`{n}`", len(df), codebook.tables[n].description] for n, df in tables.items()]),
         "relations": listing(
             ["From", "Relation", "To", "Date", "Confidence"], tables["relations"],

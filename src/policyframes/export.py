@@ -66,8 +66,14 @@ def arrow_schema(codebook: Codebook, meta: DatasetMeta, table: str) -> pa.Schema
     if table == "cases":
         fields = case_fields(codebook)
     else:
-        fields = [pa.field(c.name, _TYPES[c.type], metadata=_metadata(description=c.description))
-                  for c in codebook.tables[table].columns]
+        fields = []
+        for c in codebook.tables[table].columns:
+            if c.categories is None:
+                fields.append(pa.field(c.name, _TYPES[c.type], metadata=_metadata(description=c.description)))
+            else:  # a closed list of the codebook, dictionary-encoded like the categorical variables
+                values = codebook.terms(c.categories)
+                fields.append(pa.field(c.name, _dictionary(values), metadata=_metadata(
+                    description=c.description, level="nominal", categories=values)))
     info = {
         "dataset": meta.name,
         "dataset_version": meta.version,

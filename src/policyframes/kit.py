@@ -37,7 +37,7 @@ def _blank_coding(case_id: str, coder: str, codebook_version: str, digest: str, 
     return "\n".join(lines) + "\n"
 
 
-def _readme(coder: str, digest: str, listed: bool, withheld: list[str]) -> str:
+def _readme(coder: str, digest: str, listed: bool, withheld: list[str], cited: list[str]) -> str:
     step = ("Code each case of CASES.md: fill in its blank file in `codings/{c}/`." if listed else
             "First identify the cases yourself: read the sources and list every unit the codebook's unit of analysis "
             "allows in `codings/{c}/units.yaml` (its format is at the end of CODING-FORMAT.md), with what you "
@@ -47,6 +47,11 @@ def _readme(coder: str, digest: str, listed: bool, withheld: list[str]) -> str:
               + ", ".join(f"`{s}`" for s in withheld)
               + ". Obtain them from their publishers (sources/sources.yaml gives each record) and check each against its "
               "SHA-256 before coding: quotes must match the text byte for byte.")
+    if cited:
+        obtain += ("\n\nThe repository stores no text of these sources; read each at the address its record gives "
+                   "(`url`, or `consulted_url` for the copy the maintainers read) and give evidence from them as "
+                   "citations (a locator and a paraphrase in your own words, never a copied sentence; see "
+                   "CODING-FORMAT.md): " + ", ".join(f"`{s}`" for s in cited) + ".")
     return f"""# Coding kit for coder {coder}
 
 You code blind: use only what is in this folder. Do not look at the dataset, its site or
@@ -56,7 +61,7 @@ any other coding.
    the same content as `codebook.yaml`, SHA-256 `{digest}`).
 2. {step}
 3. Every coding file records `codebook_version` and `codebook_sha256` as they are in its
-   blank file. Follow CODING-FORMAT.md: a category needs verbatim quotes, each with one
+   blank file. Follow CODING-FORMAT.md: a category needs evidence (quotes or citations), each with one
    attribution; give a runner-up and a confidence for every code.
 4. Return the folder `codings/{coder}/`. It is validated like any annotation file
    (`policyframes validate`), and `policyframes reliability --coder {coder}` reports your
@@ -70,7 +75,7 @@ def write_kit(root: Path, coder: str, out: Path, with_case_list: bool) -> list[s
         raise FileExistsError(f"{out} is not empty: choose a new folder for the kit")
     problems: list[Problem] = []
     _, codebook = load_codebook_checked(root, problems)
-    _, sources = read_sources(root, problems)
+    _, sources = read_sources(root, problems, codebook.terms("source_kinds") if codebook else None)
     if codebook is None or problems:
         raise ValidationFailed(problems)
     raw = (root / layout.CODEBOOK).read_bytes()
@@ -80,16 +85,18 @@ def write_kit(root: Path, coder: str, out: Path, with_case_list: bool) -> list[s
         "CODEBOOK.md": codebook_markdown(codebook),
         "CODING-FORMAT.md": (root / FORMAT).read_text(encoding="utf-8"),
     }
-    records, withheld = [], []
+    records, withheld, cited = [], [], []
     for source_id, source in sorted(sources.items()):
         m = source.meta
         included = m.full_text_included
-        records.append({"source_id": source_id, "file": m.file, "title": m.title, "authors": list(m.authors), "venue": m.venue,
-                        "date": m.date, "url": m.url, "licence": m.licence, "sha256": m.sha256, "text_in_kit": included})
+        records.append({"source_id": source_id, "kind": m.kind, "file": m.file, "title": m.title, "authors": list(m.authors),
+                        "venue": m.venue, "date": m.date, "document_number": m.document_number, "language": m.language,
+                        "url": m.url, "consulted_url": m.consulted_url, "licence": m.licence, "sha256": m.sha256,
+                        "text_in_kit": included})
         if included:
             files[f"sources/{m.file}"] = source.text
         else:
-            withheld.append(source_id)
+            (withheld if m.file else cited).append(source_id)
     files["sources/sources.yaml"] = yaml.safe_dump({"sources": records}, sort_keys=False, allow_unicode=True)
     coded = [v.name for v in codebook.coded]
     facts = [v.name for v in codebook.facts]
@@ -105,7 +112,7 @@ def write_kit(root: Path, coder: str, out: Path, with_case_list: bool) -> list[s
     else:
         files[f"codings/{coder}/{layout.UNITS}"] = (f'coder: {coder}\ncodebook_version: "{codebook.codebook_version}"\nunits: []\n'
                                                    "considered_and_rejected: []\n")
-    files["README.md"] = _readme(coder, digest, with_case_list, withheld)
+    files["README.md"] = _readme(coder, digest, with_case_list, withheld, cited)
     for rel, content in files.items():
         path = out / rel
         path.parent.mkdir(parents=True, exist_ok=True)

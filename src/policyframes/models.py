@@ -78,6 +78,16 @@ def coding_file_model(codebook: Codebook) -> type[BaseModel]:
     return _models_for(codebook)["coding_file"]
 
 
+def tax_design_model(codebook: Codebook) -> type[BaseModel]:
+    """The model of annotations/tax_design.yaml for this codebook."""
+    return _models_for(codebook)["tax_design"]
+
+
+def conflicts_model(codebook: Codebook) -> type[BaseModel]:
+    """The model of annotations/conflicts.yaml for this codebook."""
+    return _models_for(codebook)["conflicts"]
+
+
 def units_model(codebook: Codebook) -> type[BaseModel]:
     """The model of a coder's own case identification, annotations/codings/<coder>/units.yaml."""
     return _models_for(codebook)["units"]
@@ -116,19 +126,48 @@ def _check_quote(cls: Any, value: str) -> str:
     return value
 
 
+def _check_offset_given(cls: Any, value: int | None) -> int | None:
+    return value if value is None else _check_offset(cls, value)
+
+
+def _evidence_kind(self: Any) -> Any:
+    """An evidence item is a quote (quote, start, end) or a citation (locator, paraphrase)."""
+    if self.quote is not None:
+        extra = next((n for n in ("locator", "paraphrase") if getattr(self, n) is not None), None)
+        if extra:
+            raise LocatedError((extra,), "an evidence item is a quote (quote, start, end) or a citation (locator, paraphrase), "
+                               f"not both: remove {extra}, or make it a citation without the quote", "record.evidence-kind")
+        for name in ("start", "end"):
+            if getattr(self, name) is None:
+                raise LocatedError((name,), "required field is missing: run `policyframes locate` to write the quote's offsets",
+                                   "record.missing-key")
+        return self
+    if self.start is not None or self.end is not None:
+        raise LocatedError(("start" if self.start is not None else "end",), "offsets belong to a quote: a citation has a locator "
+                           "and a paraphrase instead; remove start and end, or add the quote", "record.evidence-kind")
+    for name in ("locator", "paraphrase"):
+        if getattr(self, name) is None:
+            raise LocatedError((name,), f"required field is missing: an evidence item is a quote of a stored text, or a citation "
+                               "with a locator (article, paragraph, page) and a paraphrase in your own words", "record.missing-key")
+    return self
+
+
 def _build_models(codebook: Codebook) -> dict[str, type[BaseModel]]:
     evidence = create_model(
         "Evidence",
         __base__=Record,
-        __validators__={"check_offset": field_validator("start", "end")(_check_offset),
-                        "check_quote": field_validator("quote")(_check_quote)},
+        __validators__={"check_offset": field_validator("start", "end")(_check_offset_given),
+                        "check_quote": field_validator("quote")(_check_quote),
+                        "evidence_kind": model_validator(mode="after")(_evidence_kind)},
         source=(str, Field(description="Identifier of the source (annotations/sources/sources.yaml).")),
-        quote=(Text, Field(description="Verbatim quote from the source.")),
-        start=(int, Field(ge=0, description="Offset of the quote's first character; written by `policyframes locate`.")),
-        end=(int, Field(gt=0, description="Offset one past the quote's last character.")),
+        quote=(Text | None, Field(default=None, description="A quote: the verbatim passage of a stored source text.")),
+        start=(int | None, Field(default=None, ge=0, description="Offset of the quote's first character; written by `policyframes locate`.")),
+        end=(int | None, Field(default=None, gt=0, description="Offset one past the quote's last character.")),
+        locator=(Text | None, Field(default=None, description="A citation: where in the source (article, section, paragraph, page, table).")),
+        paraphrase=(Text | None, Field(default=None, description="A citation: what the passage says, in the coder's own words.")),
         attribution=(
             _literal(codebook.attribution_codes),
-            Field(description="Whose words or view the quote reports."),
+            Field(description="Whose words or view the item reports."),
         ),
     )
     evidence_list = Annotated[list[evidence], Field(default_factory=list)]  # type: ignore[valid-type]
@@ -145,7 +184,7 @@ def _build_models(codebook: Codebook) -> dict[str, type[BaseModel]]:
             "confidence": confidence,
             "runner_up": (_literal([*var.codes, "none"]), Field(description="The second-best category, or none.")),
             "rationale": (Text, Field(description="Why the evidence supports the value (and not the runner-up).")),
-            "evidence": (evidence_list, Field(description="Verbatim quotes that support the value.")),
+            "evidence": (evidence_list, Field(description="Quotes or citations that support the value.")),
         }
         validators: dict[str, Any] = {"coding_rules": model_validator(mode="after")(_coding_rules(var))}
         adjudication = create_model(
@@ -181,7 +220,7 @@ def _build_models(codebook: Codebook) -> dict[str, type[BaseModel]]:
             __validators__=checks,
             value=(Text, Field(description=var.description)),
             confidence=(int | None, Field(default=None, ge=1, le=3, description="1 low, 2 medium, 3 high; omitted for not_reported.")),
-            evidence=(evidence_list, Field(description="Verbatim quotes that support the value.")),
+            evidence=(evidence_list, Field(description="Quotes or citations that support the value.")),
         )
         fact_fields[var.name] = (fact, Field(description=var.label))
     facts = create_model("Facts", __base__=Record, **fact_fields)
@@ -194,7 +233,7 @@ def _build_models(codebook: Codebook) -> dict[str, type[BaseModel]]:
         date=(str, Field(description="YYYY-MM-DD, YYYY-MM, YYYY or YYYX.")),
         description=(Text, Field(description="One line on what happened.")),
         confidence=confidence,
-        evidence=(evidence_required, Field(description="Verbatim quotes that date the event.")),
+        evidence=(evidence_required, Field(description="Quotes or citations that date the event.")),
     )
     relation_fields: dict[str, Any] = {
         "type": (_literal([r.code for r in codebook.relation_types]), Field(description="Relation type.")),
@@ -202,7 +241,7 @@ def _build_models(codebook: Codebook) -> dict[str, type[BaseModel]]:
         "date": (str | None, Field(default=None, description="When the relation took effect, if the sources say.")),
         "confidence": confidence,
         "rationale": (Text, Field(description="Why the evidence supports the relation.")),
-        "evidence": (evidence_required, Field(description="Verbatim quotes that support the relation.")),
+        "evidence": (evidence_required, Field(description="Quotes or citations that support the relation.")),
     }
     check_date = {"check_date": field_validator("date")(_check_date)}
     relation = create_model(
@@ -264,7 +303,37 @@ def _build_models(codebook: Codebook) -> dict[str, type[BaseModel]]:
     fields["codes"] = (codes, Field(description="The coded variables."))
     fields["events"] = (list[event], Field(default_factory=list, description="Dated events of the case (its timeline)."))  # type: ignore[valid-type]
     case = create_model("Case", __base__=Record, **fields)
-    return {"case": case, "relations": relations, "coding_file": coding_file, "units": units}
+    design_row = create_model(
+        "TaxDesignRow",
+        __base__=Record,
+        __validators__={"check_date": field_validator("valid_from", "valid_to")(_check_date)},
+        case_id=(str, Field(pattern=ID_PATTERN, description="The tax: a case of the dataset.")),
+        parameter=(_literal(codebook.terms("tax_parameters")), Field(description="The parameter of the design.")),
+        item=(Text, Field(description="What the row covers within the parameter; unique per case and parameter.")),
+        value=(Text, Field(description="The provision, in the coders' own words.")),
+        valid_from=(str | None, Field(default=None, description="When the provision took effect.")),
+        valid_to=(str | None, Field(default=None, description="When it ceased, if it did.")),
+        evidence=(evidence_required, Field(description="Citations (or quotes) of the tax's documents.")),
+    )
+    tax_design = create_model("TaxDesignFile", __base__=Record, parameters=(list[design_row], Field()))  # type: ignore[valid-type]
+    side = create_model(
+        "ConflictSide", __base__=Record,
+        claim=(Text, Field(description="What this side's sources say, in the coders' own words.")),
+        evidence=(evidence_required, Field(description="The evidence of this side.")),
+    )
+    conflict = create_model(
+        "Conflict",
+        __base__=Record,
+        id=(str, Field(pattern=ID_PATTERN, description="Identifier of the conflict.")),
+        case_id=(str, Field(pattern=ID_PATTERN, description="The case the sources disagree about.")),
+        subject=(Text, Field(description="A coded variable, fact, tax_design parameter or event type.")),
+        positions=(list[side], Field(min_length=2, description="Each side, with its evidence.")),  # type: ignore[valid-type]
+        resolution=(Text, Field(description="What the dataset codes.")),
+        rationale=(Text, Field(description="Why.")),
+    )
+    conflicts = create_model("ConflictsFile", __base__=Record, conflicts=(list[conflict], Field()))  # type: ignore[valid-type]
+    return {"case": case, "relations": relations, "coding_file": coding_file, "units": units,
+            "tax_design": tax_design, "conflicts": conflicts}
 
 
 def _coding_rules(var: Variable) -> Any:
@@ -272,7 +341,7 @@ def _coding_rules(var: Variable) -> Any:
     def check(self: Any) -> Any:
         category = var.category(self.value)
         if category is not None and not category.no_evidence and not self.evidence:
-            raise LocatedError(("evidence",), f"the category {self.value!r} needs at least one evidence quote "
+            raise LocatedError(("evidence",), f"the category {self.value!r} needs at least one evidence item "
                                f"(only the missing statuses {', '.join(var.allowed_missing)} need none)", "record.needs-evidence")
         if self.runner_up == self.value:
             raise LocatedError(("runner_up",), "the runner-up is the value itself: give the second-best category, or none", "record.runner-up")
@@ -294,7 +363,7 @@ def _fact_rules(self: Any) -> Any:
             raise LocatedError(("value",), f"a fact is not_reported when the sources do not give it, never {self.value}", "record.fact")
         return self
     if not self.evidence:
-        raise LocatedError(("evidence",), "a fact other than not_reported needs at least one evidence quote", "record.needs-evidence")
+        raise LocatedError(("evidence",), "a fact other than not_reported needs at least one evidence item", "record.needs-evidence")
     if self.confidence is None:
         raise LocatedError(("confidence",), "a fact other than not_reported needs a confidence (1, 2 or 3)", "record.fact")
     return self
@@ -361,19 +430,55 @@ class ComparisonsFile(Record):
     comparisons: list[Comparison]
 
 
+SHA256 = r"^[0-9a-f]{64}$"
+
+
 class SourceMeta(Record):
+    """A source record. `file` names the stored text (full, or the passages the evidence
+    quotes); a source without one is evidence by citation only."""
+
     source_id: str = Field(pattern=ID_PATTERN)
-    file: str
-    title: str
-    authors: list[str] = Field(min_length=1)
-    venue: str
+    kind: str
+    file: str | None
+    title: Text
+    title_en: Text | None = None
+    authors: list[Text] = Field(min_length=1)
+    venue: Text
     date: str
-    genre: str
+    document_number: Text | None = None
+    language: Literal["zh", "en"]
+    genre: Text
     url: str | None
-    licence: str
+    consulted_url: str | None = None
+    consulted: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    licence: Text
     full_text_included: bool
-    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
-    notes: str
+    sha256: str | None = Field(pattern=SHA256)
+    full_text_sha256: str | None = Field(default=None, pattern=SHA256)
+    notes: Text
+
+    @field_validator("date")
+    @classmethod
+    def _date(cls, value: str) -> str:
+        date_range(value)
+        return value
+
+    @model_validator(mode="after")
+    def _stored(self) -> SourceMeta:
+        if (self.file is None) != (self.sha256 is None):
+            raise LocatedError(("sha256",), "a stored text needs its sha256, and a source without a file none", "source.record")
+        if self.file is None and self.consulted is None:
+            raise LocatedError(("consulted",), "a source that is not stored needs the date it was consulted (YYYY-MM-DD)", "source.record")
+        if self.file is None and self.full_text_included:
+            raise LocatedError(("full_text_included",), "full_text_included is true, but no file is stored", "source.record")
+        if self.full_text_sha256 is not None and self.full_text_included:
+            raise LocatedError(("full_text_sha256",), "full_text_sha256 is for an excerpt: the stored text is the full text", "source.record")
+        return self
+
+    @property
+    def stored(self) -> str:
+        """full_text, excerpt or none."""
+        return "none" if self.file is None else "full_text" if self.full_text_included else "excerpt"
 
 
 class SourcesFile(Record):

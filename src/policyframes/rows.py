@@ -89,12 +89,15 @@ class Rows:
 
     def evidence(self, file: str, path: tuple, items: list, case_id: str, record_type: str,
                  record_id: str | None, dimension: str, coder: str | None, value: str | None) -> None:
-        """Add one evidence row per quote listed at `path`.evidence."""
+        """Add one evidence row per quote or citation listed at `path`.evidence."""
         for k, ev in enumerate(items):
+            quote = ev.quote is not None
             self.rows["evidence"].add(
                 file, field_path(path + ("evidence", k)), case_id=case_id, record_type=record_type,
                 record_id=record_id, dimension=dimension, coder=coder, value=value, source_id=ev.source,
-                start=ev.start, end=ev.end, quote=ev.quote.strip(), attribution=ev.attribution,
+                kind="quote" if quote else "citation", start=ev.start, end=ev.end,
+                quote=ev.quote.strip() if quote else None, locator=None if quote else ev.locator.strip(),
+                paraphrase=None if quote else ev.paraphrase.strip(), attribution=ev.attribution,
             )
 
     def case(self, file: str, case: Any) -> None:
@@ -191,3 +194,26 @@ class Rows:
                       None, rel.to_case or "centre")
 
 
+
+    def tax_design(self, index: int, row: Any) -> None:
+        path = ("parameters", index)
+        design_id = f"{row.case_id}/{row.parameter}/{row.item.strip()}"
+        self.rows["tax_design"].add(
+            layout.TAX_DESIGN, field_path(path), design_id=design_id, case_id=row.case_id, parameter=row.parameter,
+            item=row.item.strip(), value=row.value.strip(), valid_from=row.valid_from, valid_to=row.valid_to,
+            n_evidence=len(row.evidence),
+        )
+        self.evidence(layout.TAX_DESIGN, path, row.evidence, row.case_id, "tax_design", design_id, row.parameter, None, row.value.strip())
+
+    def conflict(self, index: int, conflict: Any) -> None:
+        path = ("conflicts", index)
+        claims = " | ".join(f"{', '.join(dict.fromkeys(ev.source for ev in side.evidence))}: {' '.join(side.claim.split())}"
+                            for side in conflict.positions)
+        self.rows["conflicts"].add(
+            layout.CONFLICTS, field_path(path), conflict_id=conflict.id, case_id=conflict.case_id, subject=conflict.subject.strip(),
+            claims=claims, resolution=conflict.resolution.strip(), rationale=conflict.rationale.strip(),
+            n_evidence=sum(len(side.evidence) for side in conflict.positions),
+        )
+        for k, side in enumerate(conflict.positions):
+            self.evidence(layout.CONFLICTS, path + ("positions", k), side.evidence, conflict.case_id, "conflict", conflict.id,
+                          conflict.subject.strip(), None, " ".join(side.claim.split()))

@@ -27,6 +27,7 @@ from . import figure
 from .citation import FORMATS, cite_fields
 from .codebook import MISSING, Variable
 from .datapackage import licence_url
+from .descriptives import STORED, crosstabs, distributions, evidence_by_kind
 from .markdown import MAX_ROWS, to_html
 from .meta import LANGUAGES
 from .palette import swatches
@@ -114,6 +115,12 @@ class Site:
         fields = cite_fields(v.meta, self.cb.codebook_version)
         self.citation = {name: make(fields) for name, make in FORMATS.items()}
         self.filters = [self.cb.role(r).name for r in FILTER_ROLES]
+        self.designs: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for row in _records(v.tables.tax_design):
+            self.designs[row["case_id"]].append(row)
+        self.conflicts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for row in _records(v.tables.conflicts):
+            self.conflicts[row["case_id"]].append(row)
 
     # -- lookups ---------------------------------------------------------------------
 
@@ -150,29 +157,38 @@ class Site:
         """Evidence of an event or relation (relations' evidence is filed under their from_case)."""
         return [r for r in self.case_evidence.of(case_id) if r["record_id"] == record_id and r["coder"] is None]
 
-    def citations(self, source_id: str) -> dict[Span, list[tuple[str, str]]]:
-        """Passage of the source -> what cites it, as (link from a source page, text): codes
-        and facts (grouped by case and dimension), then events and relations."""
-        out: dict[Span, list[tuple[str, str]]] = defaultdict(list)
+    def citations(self, source_id: str, kind: str = "quote") -> dict[Any, list[tuple[str, str]]]:
+        """What cites the source, as (link from a source page, text), keyed by passage
+        (quotes) or by locator (citations): codes and facts (grouped by case and dimension),
+        then events, relations, tax-design rows and conflicts."""
+        out: dict[Any, list[tuple[str, str]]] = defaultdict(list)
         ev = self.case_evidence.df
-        ev = ev[ev["source_id"] == source_id]
+        ev = ev[(ev["source_id"] == source_id) & (ev["kind"] == kind)]
+        keys = list(zip(ev["start"].astype(int), ev["end"].astype(int))) if kind == "quote" else ev["locator"].tolist()
+        ev = ev.assign(_key=pd.Series(keys, index=ev.index, dtype=object))
         is_code = ev["record_type"].isin(["code", "fact"])
-        codes, records = ev[is_code], ev[~is_code & ev["coder"].isna()]  # final events and relations
+        codes, records = ev[is_code], ev[~is_code & ev["coder"].isna()]  # final events, relations, designs, conflicts
         # codes in the order of each case and dimension's first quote in the whole table
         codes = codes.assign(_first=self._first_quote.loc[codes.index].to_numpy()).sort_values("_first", kind="stable")
-        for case_id, dim, value, start, end in zip(*(codes[c].tolist() for c in ("case_id", "dimension", "value", "start", "end"))):
+        for case_id, dim, value, key in zip(*(codes[c].tolist() for c in ("case_id", "dimension", "value", "_key"))):
             text = f"{self.case[case_id][self.title]}: {self.cb.variable(dim).label} ({self.value_text(dim, value)})"
-            out[start, end].append((f"../cases/{case_id}.html#{dim}", text))
-        cited = list(zip(*(records[c].tolist() for c in ("record_type", "record_id", "start", "end"))))
-        for _, event_id, start, end in (r for r in cited if r[0] == "event"):
-            event = self.event[event_id]
-            text = f"{self.case[event['case_id']][self.title]}: {self.event_label(event['type'])}, {event['date']}"
-            out[start, end].append((f"../cases/{event['case_id']}.html#timeline", text))
-        for _, relation_id, start, end in (r for r in cited if r[0] == "relation"):
-            rel = self.relation[relation_id]
-            text = f"{self.case[rel['from_case']][self.title]}: {self.relation_text(rel)}"
-            out[start, end].append((f"../cases/{rel['from_case']}.html#relations", text))
+            out[key].append((f"../cases/{case_id}.html#{dim}", text))
+        for record_type, record_id, case_id, dim, key in zip(*(records[c].tolist() for c in ("record_type", "record_id", "case_id", "dimension", "_key"))):
+            name = self.case[case_id][self.title]
+            if record_type == "event":
+                event = self.event[record_id]
+                out[key].append((f"../cases/{case_id}.html#timeline", f"{name}: {self.event_label(event['type'])}, {event['date']}"))
+            elif record_type == "relation":
+                out[key].append((f"../cases/{case_id}.html#relations", f"{name}: {self.relation_text(self.relation[record_id])}"))
+            elif record_type == "tax_design":
+                out[key].append((f"../cases/{case_id}.html#tax-design", f"{name}: tax design, {self.term('tax_parameters', dim)}"))
+            else:
+                out[key].append((f"../cases/{case_id}.html#conflicts", f"{name}: a conflict of sources on {dim}"))
         return out
+
+    def term(self, name: str, code: str) -> str:
+        """The label of a code of one of the codebook's closed lists (source kinds, ...)."""
+        return next((t.label for t in getattr(self.cb, name) if t.code == code), code)
 
     @cached_property
     def _first_quote(self) -> pd.Series:
@@ -202,12 +218,22 @@ class Site:
         return f'<a class="{e(css)}" href="{root}codebook.html#{e(var)}--{e(code)}">{e(self.label(var, code))}</a>'
 
     def quotes(self, rows: list[dict[str, Any]], root: str) -> str:
-        """Evidence quotes, each linking to its passage in the source."""
+        """Evidence items: a quote links to its passage in the source; a citation, shown as
+        the coder's paraphrase (never as the source's words), to the source's record."""
         if not rows:
-            return '<p class="none">No evidence quote (a missing code needs none).</p>'
+            return '<p class="none">No evidence (a missing code needs none).</p>'
         items = []
         for row in rows:
-            start, end, source_id = row["start"], row["end"], row["source_id"]
+            source_id = row["source_id"]
+            if row["kind"] == "citation":
+                href = f"{root}sources/{source_id}.html#cited"
+                items.append(
+                    f'<li class="citation"><p><span class="kind">Citation, paraphrased:</span> {e(words(row["paraphrase"]))}</p>'
+                    f'<p class="cite">{e(self.attribution(row["attribution"]))}; <a href="{e(href)}">{e(self.cite_source(source_id))}</a>, '
+                    f"{e(words(row['locator']))}</p></li>"
+                )
+                continue
+            start, end = row["start"], row["end"]
             href = f"{root}sources/{source_id}.html#{anchor(start, end)}"
             items.append(
                 f'<li><blockquote><p><a class="quote" href="{e(href)}">\u201c{e(words(row["quote"]))}\u201d</a></p></blockquote>'
@@ -276,7 +302,7 @@ class Site:
 
     def page(self, title: str, body: str, root: str, here: str, head: str = "") -> str:
         nav = [("index.html", "Coding matrix"), ("index.html#comparisons", "Comparisons"), ("index.html#sources", "Sources"),
-               ("codebook.html", "Codebook"), ("reliability.html", "Reliability")]
+               ("codebook.html", "Codebook"), ("tables.html", "Distributions"), ("reliability.html", "Reliability")]
         current = ' aria-current="page"'
         links = "".join(f'<li><a href="{root}{href}"{current if href == here else ""}>{e(text)}</a></li>' for href, text in nav)
         meta = self.meta
@@ -337,7 +363,7 @@ class Site:
         )
         sources = "".join(
             f'<li><a href="sources/{e(sid)}.html">{e(s["title"])}</a> ({e(self.cite_source(sid))}; {e(s["venue"])}). '
-            f'{"Full text" if s["full_text_included"] else "Cited sentences only"}.</li>'
+            f'{self.term("source_kinds", s["kind"])}. {STORED[s["stored"]]}.</li>'
             for sid, s in self.sources.items()
         )
         downloads = "".join(f'<li><a href="{DOWNLOADS}/{e(rel)}" download>{e(rel)}</a> ({e(media)})</li>' for rel, media in self.downloads)
@@ -394,11 +420,12 @@ class Site:
                 f'<p class="about">{e(words(var.description))} <a href="{root}codebook.html#{e(var.name)}">Codebook</a></p>'
                 f"{self.coding_block(cid, var, root)}</section>"
             )
-        sections += self.timeline_section(cid, root) + self.relations_section(cid, root)
-        if self.events_of(cid):
-            contents += '<li><a href="#timeline">Timeline</a></li>'
-        if self.relations_of(cid):
-            contents += '<li><a href="#relations">Relations</a></li>'
+        sections += (self.timeline_section(cid, root) + self.relations_section(cid, root)
+                     + self.tax_design_section(cid, root) + self.conflicts_section(cid, root))
+        for anchor_id, label, present in (("timeline", "Timeline", self.events_of(cid)), ("relations", "Relations", self.relations_of(cid)),
+                                          ("tax-design", "Tax design", self.designs.get(cid)), ("conflicts", "Conflicts of sources", self.conflicts.get(cid))):
+            if present:
+                contents += f'<li><a href="#{anchor_id}">{label}</a></li>'
         pairs = self.compared.get(cid, [])
         compared = ""
         if pairs:
@@ -454,6 +481,57 @@ class Site:
             items.append(f"<li><p>{sentence}{date}. {e(words(rel['rationale']))}</p>{self.quotes(self.record_evidence(rel['from_case'], rel['relation_id']), root)}</li>")
         return [f'<section id="relations" tabindex="-1"><h2>Relations</h2><ul class="relations">{"".join(items)}</ul></section>']
 
+    def tax_design_section(self, case_id: str, root: str) -> list[str]:
+        """The tax's design, parameter by parameter, each row with its evidence."""
+        rows = self.designs.get(case_id, [])
+        if not rows:
+            return []
+        items = "".join(
+            f'<li><p><strong>{e(self.term("tax_parameters", r["parameter"]))}, {e(r["item"])}</strong>{self.validity(r)}: '
+            f'{e(words(r["value"]))}</p>{self.quotes(self.record_evidence(case_id, r["design_id"]), root)}</li>' for r in rows)
+        return [f'<section id="tax-design" tabindex="-1"><h2>Tax design</h2><p class="about">The design as the tax\'s own '
+                f'documents state it (the <code>tax_design</code> table).</p><ul class="design">{items}</ul></section>']
+
+    @staticmethod
+    def validity(row: dict[str, Any]) -> str:
+        since, until = row["valid_from"], row["valid_to"]
+        if since and until:
+            return f" ({e(since)} to {e(until)})"
+        return f" (from {e(since)})" if since else f" (until {e(until)})" if until else ""
+
+    def conflicts_section(self, case_id: str, root: str) -> list[str]:
+        """Where the sources disagree about the case, each side with its evidence, and the resolution."""
+        found = self.conflicts.get(case_id, [])
+        if not found:
+            return []
+        evidence = self.record_evidence
+        items = []
+        for c in found:
+            sides = defaultdict(list)
+            for row in evidence(case_id, c["conflict_id"]):
+                sides[row["value"]].append(row)
+            shown = "".join(f'<li><p>{e(claim)}</p>{self.quotes(rows, root)}</li>' for claim, rows in sides.items())
+            items.append(f'<li><h3>On {e(c["subject"])}</h3><ol class="sides">{shown}</ol>'
+                         f'<p><strong>Resolution:</strong> {e(words(c["resolution"]))} {e(words(c["rationale"]))}</p></li>')
+        return [f'<section id="conflicts" tabindex="-1"><h2>Conflicts of sources</h2><ul class="conflicts">{"".join(items)}</ul></section>']
+
+    def designs_side_by_side(self, a: str, b: str) -> str:
+        """The two taxes' designs in one table, parameter by parameter."""
+        if not (self.designs.get(a) and self.designs.get(b)):
+            return ""
+        cells: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for cid in (a, b):
+            for r in self.designs[cid]:
+                cells[r["parameter"]][cid].append(f'<p><strong>{e(r["item"])}</strong>{self.validity(r)}: {e(words(r["value"]))}</p>')
+        order = self.cb.terms("tax_parameters")
+        rows = "".join(f'<tr><th scope="row">{e(self.term("tax_parameters", p))}</th>'
+                       + "".join(f'<td>{"".join(cells[p][cid]) or "Not stated"}</td>' for cid in (a, b)) + "</tr>"
+                       for p in order if p in cells)
+        head = "".join(f'<th scope="col"><a href="../cases/{e(cid)}.html#tax-design">{e(self.case[cid][self.title])}</a></th>' for cid in (a, b))
+        return (f'<section id="tax-design" tabindex="-1"><h2>The two designs side by side</h2><p class="about">From the '
+                f'<code>tax_design</code> table; each row\'s evidence is on the case pages.</p><div class="scroll"><table class="design">'
+                f'<thead><tr><th scope="col">Parameter</th>{head}</tr></thead><tbody>{rows}</tbody></table></div></section>')
+
     def comparison_page(self, comparison: Any) -> str:
         root = "../"
         a, b = comparison.cases
@@ -472,7 +550,7 @@ class Site:
                 f'<div class="sides">{sides}</div></section>'
             )
         title = f"{self.case[a][self.title]} vs. {self.case[b][self.title]}"
-        body = f"<h1>{e(title)}</h1>\n<p>{e(words(comparison.summary))}</p>\n" + "\n".join(sections)
+        body = f"<h1>{e(title)}</h1>\n<p>{e(words(comparison.summary))}</p>\n{self.designs_side_by_side(a, b)}" + "\n".join(sections)
         return self.page(title, body, root, "")
 
     def source_page(self, source_id: str) -> str:
@@ -482,19 +560,39 @@ class Site:
         cited = self.citations(source_id)
         spans = sorted(cited)
         licence = e(s["licence"])
-        if s["licence"].lower() != "unknown":
+        if s["licence"].lower() not in ("unknown", "prc-copyright-art5"):
             licence = f'<a href="https://spdx.org/licenses/{e(s["licence"])}.html">{licence}</a>'
+        link = (lambda url: f'<a href="{e(url)}">{e(url)}</a>')
+        stored = {"full_text": f"the full text, {s['n_chars']} characters, SHA-256 <code>{e(s['sha256'])}</code>",
+                  "excerpt": f"the cited sentences only, SHA-256 <code>{e(s['sha256'])}</code>; full text SHA-256 "
+                             f"<code>{e(s['full_text_sha256'])}</code>",
+                  "none": "no text: the evidence cites it by locator, in the coders' own words"}[s["stored"]]
         record = [
-            ("Authors", e(", ".join(s["authors"]))),
+            ("Kind", e(self.term("source_kinds", s["kind"]))),
+            ("Authors or issuer", e(", ".join(s["authors"]))),
             ("Venue", e(s["venue"])),
             ("Date", e(s["date"])),
+            *([("Document number", f'<span lang="zh">{e(s["document_number"])}</span>')] if s["document_number"] else []),
+            *([("English title", e(s["title_en"]))] if s["title_en"] else []),
+            ("Language", e(s["language"])),
             ("Genre", e(s["genre"])),
             ("Licence", licence),
-            ("Address", f'<a href="{e(s["url"])}">{e(s["url"])}</a>' if s["url"] else "unknown"),
-            ("Text", f"{s['n_chars']} characters, SHA-256 <code>{e(s['sha256'])}</code>"),
+            ("Address", link(s["url"]) if s["url"] else "unknown"),
+            *([("Copy consulted", link(s["consulted_url"]) + (f", {e(s['consulted'])}" if s["consulted"] else ""))] if s["consulted_url"] else []),
+            ("Stored", stored),
             ("Notes", e(words(s["notes"]))),
         ]
-        parts = [f"<h1>{e(s['title'])}</h1>", '<dl class="facts">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in record) + "</dl>"]
+        title = f'<h1 lang="{e(s["language"])}">{e(s["title"])}</h1>'
+        parts = [title, '<dl class="facts">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in record) + "</dl>"]
+        if text is None:
+            located = self.citations(source_id, "citation")
+            items = "".join(f"<li>{e(words(locator))}: " + "; ".join(f'<a href="{e(href)}">{e(what)}</a>' for href, what in located[locator])
+                            + "</li>" for locator in sorted(located))
+            parts.append('<p class="note">The repository does not store this text. Evidence from it is given as citations: '
+                         "a locator and a paraphrase in the coders' own words, shown on the pages that cite it. Open the "
+                         "source at the address above to check each one.</p>")
+            parts.append(f'<h2 id="cited">Cited places</h2><ol class="cited">{items}</ol>')
+            return self.page(s["title"], "\n".join(parts), root, "")
         if s["full_text_included"]:
             parts.append(
                 f'<p class="note">The full text follows, unmodified, by {e(", ".join(s["authors"]))}, reproduced under the licence '
@@ -539,6 +637,19 @@ class Site:
             f'<h2 id="figures">Figures</h2>\n{to_html(report)}'
         )
         return self.page("Reliability", body, "", "reliability.html")
+
+    def tables_page(self) -> str:
+        """Distributions, cross-tabulations and the evidence by kind, generated from the data."""
+        t = self.v.tables
+        body = (
+            "<h1>Distributions and cross-tabulations</h1>\n"
+            "<p>Generated from the data, like the same tables in the datacard. Each independent unit counts once: a "
+            "package or family whose components are cases of their own is counted through its components.</p>\n"
+            f'<h2 id="crosstabs">Cross-tabulations</h2>\n{to_html(crosstabs(self.cb, t.cases))}\n'
+            f'<h2 id="distributions">Distribution of each coded variable</h2>\n{to_html(distributions(self.cb, t.cases))}\n'
+            f'<h2 id="evidence">Evidence and sources by kind</h2>\n{to_html(evidence_by_kind(self.cb, t.evidence, t.sources))}'
+        )
+        return self.page("Distributions", body, "", "tables.html")
 
     def codebook_page(self) -> str:
         cb = self.cb
@@ -631,6 +742,7 @@ class Site:
         yield "index.html", self.home()
         yield "codebook.html", self.codebook_page()
         yield "reliability.html", self.reliability_page()
+        yield "tables.html", self.tables_page()
         yield "style.css", self.style()
         yield "site.js", files("policyframes").joinpath("assets/site.js").read_text(encoding="utf-8")
         for case in self.cases:

@@ -1,6 +1,6 @@
 """Assemble the dataset's tables from the rows of the validated records: a pure
 function of the records, which adds the rows of the files read whole (sources,
-relations, comparisons, units) and frames every table."""
+relations, comparisons, units, tax design, conflicts) and frames every table."""
 
 from __future__ import annotations
 
@@ -33,6 +33,8 @@ class Tables:
     coded_events: pd.DataFrame
     coded_relations: pd.DataFrame
     units: pd.DataFrame
+    tax_design: pd.DataFrame
+    conflicts: pd.DataFrame
     built: dict[str, set[str]] = field(default_factory=dict)  # table -> the columns its rows were built with
 
     def as_dict(self) -> dict[str, pd.DataFrame]:
@@ -79,13 +81,19 @@ def assemble(ann: Annotations) -> Tables:
     rows = Rows(cb)
     for index, rel in enumerate(ann.relations):
         rows.relation(index, rel)
+    for index, design in enumerate(ann.tax_design):
+        rows.tax_design(index, design)
+    for index, conflict in enumerate(ann.conflicts):
+        rows.conflict(index, conflict)
     for source_id, src in sorted(ann.sources.items()):
         m = src.meta
         rows.rows["sources"].add(
             layout.SOURCES_META, field_path(("sources", src.index)),
-            source_id=source_id, title=m.title, authors=list(m.authors), venue=m.venue, date=m.date, genre=m.genre,
-            url=m.url, licence=m.licence, full_text_included=m.full_text_included, n_chars=len(src.text),
-            sha256=m.sha256, notes=m.notes.strip(),
+            source_id=source_id, kind=m.kind, title=m.title, title_en=m.title_en, authors=list(m.authors), venue=m.venue,
+            date=m.date, document_number=m.document_number, language=m.language, genre=m.genre, url=m.url,
+            consulted_url=m.consulted_url, consulted=m.consulted, licence=m.licence, stored=m.stored,
+            full_text_included=m.full_text_included, n_chars=None if src.text is None else len(src.text),
+            sha256=m.sha256, full_text_sha256=m.full_text_sha256, notes=m.notes.strip(),
         )
 
     matched = {(m.coder, m.unit): m for m in ann.unit_matches}
