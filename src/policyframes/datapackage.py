@@ -45,10 +45,10 @@ def field_type(field: pa.Field) -> str:
 
 
 def categories(codebook: Codebook, table: str, field: pa.Field) -> list[Any] | None:
-    """The closed list of values a column takes, where the codebook gives one (for the
-    cases table, the categories its Arrow field records)."""
-    if table == "cases":
-        found = (field.metadata or {}).get(b"categories")
+    """The closed list of values a column takes, where the codebook gives one (for a
+    dictionary column, the categories its Arrow field records)."""
+    found = (field.metadata or {}).get(b"categories")
+    if table == "cases" or found is not None:  # a dictionary column records its closed list
         return list(json.loads(found)) if found is not None else None
     shared: dict[str, list[Any]] = {"attribution": codebook.attribution_codes, "confidence": [c.level for c in codebook.confidence]}
     return shared.get(field.name)

@@ -321,14 +321,14 @@ def confusion(codings: pd.DataFrame, dimension: str) -> pd.DataFrame:
 
 def _spans(rows: pd.DataFrame) -> set[tuple[str, int]]:
     """The characters a set of evidence rows cites, as (source, offset) pairs."""
-    return {(s, k) for s, start, end in zip(rows["source_id"], rows["start"], rows["end"]) for k in range(start, end)}
+    return {(s, k) for s, start, end in zip(rows["source_id"], rows["start"], rows["end"]) for k in range(int(start), int(end))}
 
 
 def span_f1(evidence: pd.DataFrame, codebook: Codebook) -> list[list[str]]:
     """Per variable: how much of the text one coder cited for a unit the other cited too
     (character-overlap F1, averaged over the units and pairs of coders where both cited
     something)."""
-    codes = evidence[(evidence["record_type"] == "code") & evidence["coder"].notna()]
+    codes = evidence[(evidence["record_type"] == "code") & evidence["coder"].notna() & (evidence["kind"] == "quote")]
     coders = sorted(codes["coder"].unique())
     rows = []
     for var in codebook.coded:
@@ -347,7 +347,8 @@ def span_f1(evidence: pd.DataFrame, codebook: Codebook) -> list[list[str]]:
 def attribution_agreement(evidence: pd.DataFrame) -> tuple[int, float | None]:
     """Over the pairs of overlapping quotes by different coders on the same case: how
     many there are, and the share that give the same attribution."""
-    rows = evidence[evidence["coder"].notna()][["case_id", "coder", "source_id", "start", "end", "attribution"]].drop_duplicates()
+    quotes = evidence[evidence["coder"].notna() & (evidence["kind"] == "quote")]
+    rows = quotes[["case_id", "coder", "source_id", "start", "end", "attribution"]].drop_duplicates()
     same = total = 0
     for _key, group in rows.groupby(["case_id", "source_id"]):
         items = group.to_dict("records")
@@ -406,7 +407,7 @@ def procedure_report(codebook: Codebook, codings: pd.DataFrame, evidence: pd.Dat
     total, share = attribution_agreement(evidence)
     each_event, events_f1 = set_f1(events)
     each_relation, relations_f1 = set_f1(relations)
-    lines += ["Evidence spans: character-overlap F1 of the passages two coders cited for the same case and variable:", "",
+    lines += ["Evidence spans: character-overlap F1 of the passages two coders quoted for the same case and variable (quotes only; a citation has no characters to compare):", "",
               table(["Variable", "Unit-pairs both citing", "Mean F1"], span_f1(evidence, codebook)), "",
               f"Attributions: {total} pairs of overlapping quotes by different coders; same attribution in {_percent(share)}.", "",
               "Facts: agreement on whether each is reported, and on its value (text compared without case and spacing):", "",
