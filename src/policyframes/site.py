@@ -668,6 +668,12 @@ class Site:
             '<h2 id="attributions">Attribution of evidence</h2><dl>'
             + "".join(f"<dt>{e(a.label)} (<code>{e(a.code)}</code>)</dt><dd>{e(words(a.definition))}</dd>" for a in cb.attributions)
             + "</dl>",
+            *(f'<h2 id="{anchor_id}">{title}</h2><dl>'
+              + "".join(f"<dt>{e(t.label)} (<code>{e(t.code)}</code>)</dt><dd>{e(words(t.definition))}</dd>" for t in terms)
+              + "</dl>"
+              for anchor_id, title, terms in (("evidence-kinds", "Kinds of evidence", cb.evidence_kinds),
+                                              ("source-kinds", "Kinds of source", cb.source_kinds),
+                                              ("tax-parameters", "Tax parameters", cb.tax_parameters))),
             f'<h2 id="quote-normalisation">Quote normalisation</h2><p>{e(words(cb.quote_normalisation))}</p>',
             '<h2 id="variables">Variables</h2>',
         ]
