@@ -210,7 +210,7 @@ def test_span_overlap_is_the_character_f1() -> None:
         # the same characters of another source are other characters
         {"record_type": "code", "coder": "c1", "dimension": "origin", "case_id": "a", "source_id": "s", "start": 0, "end": 4},
         {"record_type": "code", "coder": "c2", "dimension": "origin", "case_id": "a", "source_id": "t", "start": 0, "end": 4},
-    ])
+    ]).assign(kind="quote")
     rows = {r[0]: r for r in span_f1(evidence, cb)}
     assert rows["framing"][1:] == ["1", "0.500"]
     assert rows["origin"][1:] == ["1", "0.000"]
@@ -225,7 +225,7 @@ def test_attributions_of_overlapping_quotes() -> None:
         {"case_id": "a", "coder": "c2", "source_id": "s", "start": 8, "end": 20, "attribution": "author_analysis"},
         {"case_id": "a", "coder": "c3", "source_id": "s", "start": 9, "end": 12, "attribution": "government_statement"},
         {"case_id": "a", "coder": "c1", "source_id": "s", "start": 30, "end": 40, "attribution": "media_report"},  # overlaps none
-    ])
+    ]).assign(kind="quote")
     # pairs: c1-c2 same, c1-c3 different, c2-c3 different
     assert attribution_agreement(evidence) == (3, 1 / 3)
 
