@@ -14,8 +14,8 @@ from urllib.parse import urldefrag, urlsplit
 
 import pandas as pd
 import pyarrow.parquet as pq
-import yaml
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 

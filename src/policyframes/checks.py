@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -103,18 +104,40 @@ def _run(table: str, df: pd.DataFrame, rules: list[Rule], unique: list[str] | No
             problems.append(Problem(row["_file"], lines(row["_file"], row["_field"], key), field, message, code))
 
 
-def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
-    """Run every table-level check; return the problems found."""
-    cb = ann.codebook
-    problems: list[Problem] = []
-    lines = _Lines(ann.root)
-    cases, codings, evidence = tables.cases, tables.codings, tables.evidence
-    case_ids = set(cases["case_id"])
-    # Cases whose file failed record validation are reported there; references to
-    # them are not reported again.
-    known_ids = sorted(case_ids | {Path(f).stem for f in ann.case_files})
-    coded = [v.name for v in cb.coded]
+@dataclass
+class _Context:
+    """What the rule builders share: the records, the tables and the ids they refer to."""
 
+    ann: Annotations
+    tables: Tables
+    lines: _Lines
+    problems: list[Problem]
+
+    @property
+    def cb(self) -> Any:
+        return self.ann.codebook
+
+    @cached_property
+    def case_ids(self) -> set[str]:
+        return set(self.tables.cases["case_id"])
+
+    @cached_property
+    def known_ids(self) -> list[str]:
+        """The cases of the dataset, and those whose file failed record validation (reported
+        there; references to them are not reported again)."""
+        return sorted(self.case_ids | {Path(f).stem for f in self.ann.case_files})
+
+    @cached_property
+    def texts(self) -> dict[str, str | None]:
+        return {sid: s.text for sid, s in self.ann.sources.items()}
+
+    @cached_property
+    def coded(self) -> list[str]:
+        return [v.name for v in self.cb.coded]
+
+
+def _case_rules(ctx: _Context) -> list[Rule]:
+    cb, cases, codings, coded, texts, known_ids = ctx.cb, ctx.tables.cases, ctx.tables.codings, ctx.coded, ctx.texts, ctx.known_ids
     case_rules = [_isin("cases.not-one-of", v.name, v.name, cb.allowed(v.name)) for v in cb.categorical]
     pairs = codings[["case_id", "dimension"]].drop_duplicates()
     n_coded = pairs[pairs["dimension"].isin(coded)].groupby("case_id").size()
@@ -128,7 +151,6 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
         lambda d: d["case_id"].isin(complete),
         lambda r: f"dimensions not coded: {not_coded(r['case_id'])}",
     ))
-    texts = {sid: s.text for sid, s in ann.sources.items()}
     src = cb.role("sources").name
     case_rules.append(Rule(
         "cases.unknown-source", src,
@@ -162,22 +184,26 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
     dup = cases["case_id"].duplicated(keep=False)
     for _, row in cases[dup].iterrows():
         others = cases[(cases["case_id"] == row["case_id"]) & (cases["_file"] != row["_file"])]["_file"].tolist()
-        problems.append(Problem(row["_file"], lines(row["_file"], ""), "case_id", f"duplicate case id {row['case_id']!r} (also in {', '.join(others)})",
-                                "cases.duplicate"))
-    _run("cases", cases, case_rules, None, problems, lines)
+        ctx.problems.append(Problem(row["_file"], ctx.lines(row["_file"], ""), "case_id",
+                                    f"duplicate case id {row['case_id']!r} (also in {', '.join(others)})", "cases.duplicate"))
+    return case_rules
 
+
+def _coding_rules(ctx: _Context) -> list[Rule]:
+    cb, ann, coded = ctx.cb, ctx.ann, ctx.coded
     allowed_pairs = {(v.name, code) for v in cb.coded for code in cb.allowed(v.name)}
-    coding_rules = [
+    return [
         _isin("codings.unknown-variable", "dimension", "", coded, "dimension "),
         *([_isin("codings.unknown-coder", "coder", "coder", sorted(ann.coders), "coder ")] if ann.coders else []),  # else coders.yaml is reported
         Rule("codings.not-one-of", "value", lambda d: _each(d, ["dimension", "value"], lambda dim, value: (dim, value) in allowed_pairs),
              lambda r: not_one_of(r["value"], cb.allowed(r["dimension"]) if r["dimension"] in coded else [])),
         Rule("codings.confidence", "confidence", lambda d: d["confidence"].between(1, 3), lambda r: f"confidence {r['confidence']} is not 1, 2 or 3"),
-        _isin("codings.unknown-case", "case_id", "", known_ids, "case "),
+        _isin("codings.unknown-case", "case_id", "", ctx.known_ids, "case "),
     ]
-    _run("codings", codings, coding_rules, ["case_id", "dimension", "coder"], problems, lines)
-    _check_adjudications(ann, tables, problems, lines)
 
+
+def _evidence_rules(ctx: _Context) -> list[Rule]:
+    cb, cases, evidence, texts, case_ids = ctx.cb, ctx.tables.cases, ctx.tables.evidence, ctx.texts, ctx.case_ids
     stored = {sid: t for sid, t in texts.items() if t is not None}
     lengths = {sid: len(t) for sid, t in stored.items()}
     listed = {(case_id, sid) for case_id, sids in dict(zip(cases["case_id"].tolist(), cases["sources"])).items() for sid in sids or ()}
@@ -189,7 +215,7 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
     which = np.where(is_quote, which, -1)
     n_chars = np.array([lengths[sid] for sid in known_sources] + [0])[which]
     inside = pd.Series(which < 0, index=evidence.index) | ((evidence["start"] >= 0) & (evidence["end"] > evidence["start"]) & (evidence["end"] <= n_chars))
-    index = {known_sources[k]: NormalisedText(texts[known_sources[k]]) for k in np.unique(which) if k >= 0}
+    index = {known_sources[k]: NormalisedText(stored[known_sources[k]]) for k in np.unique(which) if k >= 0}
 
     def quoted(d: pd.DataFrame) -> pd.Series:
         ok = np.ones(len(d), dtype=bool)  # quotes of unknown sources are reported as such
@@ -215,7 +241,7 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
 
         return _each(d, ["quote"], fresh)
 
-    evidence_rules = [
+    return [
         _isin("evidence.unknown-source", "source_id", "source", sorted(texts), "source "),
         Rule("evidence.example-reuse", "quote", reused, lambda r: "this quote is the codebook's example of "
              f"{_example_in(' '.join(r['quote'].split()), examples)}: examples illustrate and are never evidence of a coded case; "
@@ -229,42 +255,70 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
              lambda r: f"source {r['source_id']!r} is not listed in the case's sources"),
         _isin("evidence.unknown-attribution", "attribution", "attribution", cb.attribution_codes),
     ]
-    _run("evidence", evidence, evidence_rules, None, problems, lines)
 
+
+def _comparison_rules(ctx: _Context) -> list[Rule]:
+    ann, known_ids = ctx.ann, ctx.known_ids
     for i, comparison in enumerate(ann.comparisons):
         for k, case_id in enumerate(comparison.cases):
             if case_id not in known_ids:
-                problems.append(Problem(layout.COMPARISONS, line_of(ann.comparisons_data, ("comparisons", i, "cases", k)),
-                                        f"comparisons[{i}].cases[{k}]", "case " + not_one_of(case_id, known_ids), "comparisons.unknown-case"))
-    comparison_rules = [
-        _isin("comparisons.unknown-variable", "dimension", "", coded, "dimension "),
+                ctx.problems.append(Problem(layout.COMPARISONS, line_of(ann.comparisons_data, ("comparisons", i, "cases", k)),
+                                            f"comparisons[{i}].cases[{k}]", "case " + not_one_of(case_id, known_ids), "comparisons.unknown-case"))
+    return [
+        _isin("comparisons.unknown-variable", "dimension", "", ctx.coded, "dimension "),
         Rule("comparisons.contrast", "contrast",
              lambda d: d["value_a"].isna() | d["value_b"].isna() | (_contrast(d["value_a"], d["value_b"]) == d["contrast"]),
              lambda r: f"says {r['contrast']!r}, but the codes are {r['value_a']!r} and {r['value_b']!r}, "
              f"which are {_contrast(pd.Series([r['value_a']]), pd.Series([r['value_b']]))[0]!r}"),
     ]
-    _run("comparisons", tables.comparisons, comparison_rules, ["comparison_id", "dimension"], problems, lines)
 
-    targets = {r.code: r.target for r in cb.relation_types}
-    relation_rules = [
+
+def _relation_rules(ctx: _Context) -> list[Rule]:
+    known_ids = ctx.known_ids
+    targets = {r.code: r.target for r in ctx.cb.relation_types}
+    return [
         _isin("relations.unknown-case", "from_case", "from", known_ids, "case "),
         Rule("relations.target", "to", lambda d: _each(d, ["type", "to_case"], lambda t, c: (targets.get(t) == "centre") == (c is None or c != c)),
              lambda r: f"a {r['type']!r} relation points at {'the centre: remove' if targets.get(r['type']) == 'centre' else 'a case: give'} `to`"),
         Rule("relations.unknown-case", "to", lambda d: d["to_case"].isna() | d["to_case"].isin(known_ids), lambda r: not_one_of(r["to_case"], known_ids).replace("'", "case '", 1)),
         Rule("relations.target", "to", lambda d: d["to_case"] != d["from_case"], lambda r: "a case cannot relate to itself"),
     ]
-    _run("relations", tables.relations, relation_rules, ["relation_id"], problems, lines)
-    _run("timeline", tables.timeline, [], ["event_id"], problems, lines)
-    policy = cb.role("policy_type").name
-    taxes = sorted(cases.loc[cases[policy] == "property_tax", "case_id"])
-    _run("tax_design", tables.tax_design, [
-        Rule("tax_design.unknown-case", "case_id", lambda d: d["case_id"].isin(taxes),
-             lambda r: f"case {r['case_id']!r} is no property-tax case of the dataset" + (f"; those are {', '.join(taxes)}" if taxes else "")),
-    ], ["design_id"], problems, lines)
-    _run("conflicts", tables.conflicts, [
-        _isin("conflicts.unknown-case", "case_id", "case_id", known_ids, "case "),
-    ], ["conflict_id"], problems, lines)
-    return problems + check_columns(ann, tables)
+
+
+def _tax_design_rules(ctx: _Context) -> list[Rule]:
+    cases = ctx.tables.cases
+    taxes = sorted(cases.loc[cases[ctx.cb.role("policy_type").name] == "property_tax", "case_id"])
+    return [Rule("tax_design.unknown-case", "case_id", lambda d: d["case_id"].isin(taxes),
+                 lambda r: f"case {r['case_id']!r} is no property-tax case of the dataset" + (f"; those are {', '.join(taxes)}" if taxes else ""))]
+
+
+def _conflict_rules(ctx: _Context) -> list[Rule]:
+    return [_isin("conflicts.unknown-case", "case_id", "case_id", ctx.known_ids, "case ")]
+
+
+# One rule builder per table, with the columns that must be unique in it (a duplicate
+# is the problem <table>.duplicate). The adjudications and the columns the codebook
+# describes are checked after these, by _check_adjudications and check_columns.
+RULES: dict[str, tuple[Callable[[_Context], list[Rule]], list[str] | None]] = {
+    "cases": (_case_rules, None),
+    "codings": (_coding_rules, ["case_id", "dimension", "coder"]),
+    "evidence": (_evidence_rules, None),
+    "comparisons": (_comparison_rules, ["comparison_id", "dimension"]),
+    "relations": (_relation_rules, ["relation_id"]),
+    "timeline": (lambda ctx: [], ["event_id"]),
+    "tax_design": (_tax_design_rules, ["design_id"]),
+    "conflicts": (_conflict_rules, ["conflict_id"]),
+}
+
+
+def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
+    """Run every table's rules (RULES), then the adjudication and column checks; return the problems found."""
+    ctx = _Context(ann, tables, _Lines(ann.root), [])
+    for table, (build, unique) in RULES.items():
+        _run(table, getattr(tables, table), build(ctx), unique, ctx.problems, ctx.lines)
+        if table == "codings":
+            _check_adjudications(ann, tables, ctx.problems, ctx.lines)
+    return ctx.problems + check_columns(ann, tables)
 
 
 def words(text: str) -> str:

@@ -37,11 +37,12 @@ def distributions(codebook: Codebook, cases: pd.DataFrame) -> str:
 def crosstab(codebook: Codebook, cases: pd.DataFrame, rows_var: str, cols_var: str) -> str:
     """A cross-tabulation of two variables over the independent units (values that occur only)."""
     units = independent_units(codebook, cases)
-    counts = pd.crosstab(units[rows_var], units[cols_var])
+    counts = pd.crosstab(units[rows_var], units[cols_var]).astype(int)
+    at = counts.to_dict()  # column -> row -> count
     rows_order = [c for c in codebook.allowed(rows_var) if c in counts.index]
     cols_order = [c for c in codebook.allowed(cols_var) if c in counts.columns]
-    body = [[f"`{r}`", *(int(counts.at[r, c]) for c in cols_order), int(counts.loc[r].sum())] for r in rows_order]
-    body.append(["Total", *(int(counts[c].sum()) for c in cols_order), int(counts.to_numpy().sum())])
+    body = [[f"`{r}`", *(at[c][r] for c in cols_order), sum(at[c][r] for c in cols_order)] for r in rows_order]
+    body.append(["Total", *(sum(at[c].values()) for c in cols_order), len(units)])
     caption = f"`{rows_var}` (rows) by `{cols_var}` (columns), independent units:"
     return caption + "\n\n" + table([rows_var, *(f"`{c}`" for c in cols_order), "Total"], body)
 
@@ -57,15 +58,19 @@ def evidence_by_kind(codebook: Codebook, evidence: pd.DataFrame, sources: pd.Dat
     sources by kind and by what the repository stores of them."""
     kinds = codebook.terms("source_kinds")
     of_source = evidence.merge(sources[["source_id", "kind"]].rename(columns={"kind": "source_kind"}), on="source_id", how="left")
-    counts = pd.crosstab(of_source["source_kind"], of_source["kind"])
-    ev_kinds = [k for k in codebook.terms("evidence_kinds")]
-    rows = [[f"`{k}`", *(int(counts.at[k, e]) if k in counts.index and e in counts.columns else 0 for e in ev_kinds),
-             int(counts.loc[k].sum()) if k in counts.index else 0] for k in kinds]
+    counts = pd.crosstab(of_source["source_kind"], of_source["kind"]).to_dict()  # evidence kind -> source kind -> count
+    ev_kinds = codebook.terms("evidence_kinds")
+
+    def n(kind: str, source_kind: str) -> int:
+        return int(counts.get(kind, {}).get(source_kind, 0))
+
+    rows = [[f"`{k}`", *(n(e, k) for e in ev_kinds), sum(n(e, k) for e in ev_kinds)] for k in kinds]
     rows = [r for r in rows if r[-1]]
-    rows.append(["Total", *(int(counts[e].sum()) if e in counts.columns else 0 for e in ev_kinds), len(evidence)])
-    stored = pd.crosstab(sources["kind"], sources["stored"])
-    store_kinds = [s for s in ("full_text", "excerpt", "none") if s in stored.columns]
-    src_rows = [[f"`{k}`", *(int(stored.at[k, s]) for s in store_kinds), int(stored.loc[k].sum())] for k in kinds if k in stored.index]
+    rows.append(["Total", *(sum(counts.get(e, {}).values()) for e in ev_kinds), len(evidence)])
+    stored = pd.crosstab(sources["kind"], sources["stored"]).to_dict()  # stored -> source kind -> count
+    store_kinds = [s for s in ("full_text", "excerpt", "none") if s in stored]
+    src_rows = [[f"`{k}`", *(int(stored[s].get(k, 0)) for s in store_kinds), sum(int(stored[s].get(k, 0)) for s in store_kinds)]
+                for k in kinds if any(stored[s].get(k, 0) for s in store_kinds)]
     return ("Evidence items by the kind of their source (rows) and their own kind (columns):\n\n"
             + table(["Source kind", *(f"`{e}`" for e in ev_kinds), "Total"], rows)
             + "\n\nSources by kind (rows) and what the repository stores of them (columns):\n\n"

@@ -85,7 +85,9 @@ def write_kit(root: Path, coder: str, out: Path, with_case_list: bool) -> list[s
         "CODEBOOK.md": codebook_markdown(codebook),
         "CODING-FORMAT.md": (root / FORMAT).read_text(encoding="utf-8"),
     }
-    records, withheld, cited = [], [], []
+    records: list[dict[str, object]] = []
+    withheld: list[str] = []
+    cited: list[str] = []
     for source_id, source in sorted(sources.items()):
         m = source.meta
         included = m.full_text_included
@@ -93,7 +95,7 @@ def write_kit(root: Path, coder: str, out: Path, with_case_list: bool) -> list[s
                         "venue": m.venue, "date": m.date, "document_number": m.document_number, "language": m.language,
                         "url": m.url, "consulted_url": m.consulted_url, "licence": m.licence, "sha256": m.sha256,
                         "text_in_kit": included})
-        if included:
+        if included and source.text is not None:
             files[f"sources/{m.file}"] = source.text
         else:
             (withheld if m.file else cited).append(source_id)

@@ -77,14 +77,22 @@ def locate_file(root: Path, rel: str, sources: dict[str, Source], write: bool) -
         where = field_path(loc)
         source_id = keys.get("source", (None, None))[1]
         quote = keys.get("quote", (None, None))[1]
+        if quote is None and "locator" in keys:  # a citation: nothing to locate
+            continue
         if not isinstance(source_id, yaml.ScalarNode) or not isinstance(quote, yaml.ScalarNode):
-            problems.append(Problem(rel, line, where, "an evidence item needs a source and a quote", "locate.incomplete"))
+            problems.append(Problem(rel, line, where, "an evidence item needs a source and a quote (or, for a citation, "
+                                    "a locator and a paraphrase)", "locate.incomplete"))
             continue
         if source_id.value not in sources:
             problems.append(Problem(rel, source_id.start_mark.line + 1, where + ".source", f"unknown source {source_id.value!r}", "locate.incomplete"))
             continue
+        source_text = sources[source_id.value].text
+        if source_text is None:
+            problems.append(Problem(rel, quote.start_mark.line + 1, where + ".quote", f"the repository stores no text of source "
+                                    f"{source_id.value!r}: cite it (locator, paraphrase) instead of quoting it", "locate.incomplete"))
+            continue
         if source_id.value not in indexes:
-            indexes[source_id.value] = NormalisedText(sources[source_id.value].text)
+            indexes[source_id.value] = NormalisedText(source_text)
         index = indexes[source_id.value]
         spans = index.find_all(quote.value)
         old = (_int(keys.get("start", (None, None))[1]), _int(keys.get("end", (None, None))[1]))

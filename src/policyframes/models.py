@@ -147,18 +147,19 @@ def _evidence_kind(self: Any) -> Any:
                            "and a paraphrase instead; remove start and end, or add the quote", "record.evidence-kind")
     for name in ("locator", "paraphrase"):
         if getattr(self, name) is None:
-            raise LocatedError((name,), f"required field is missing: an evidence item is a quote of a stored text, or a citation "
+            raise LocatedError((name,), "required field is missing: an evidence item is a quote of a stored text, or a citation "
                                "with a locator (article, paragraph, page) and a paraphrase in your own words", "record.missing-key")
     return self
 
 
 def _build_models(codebook: Codebook) -> dict[str, type[BaseModel]]:
+    evidence_checks: dict[str, Any] = {"check_offset": field_validator("start", "end")(_check_offset_given),
+                                       "check_quote": field_validator("quote")(_check_quote),
+                                       "evidence_kind": model_validator(mode="after")(_evidence_kind)}
     evidence = create_model(
         "Evidence",
         __base__=Record,
-        __validators__={"check_offset": field_validator("start", "end")(_check_offset_given),
-                        "check_quote": field_validator("quote")(_check_quote),
-                        "evidence_kind": model_validator(mode="after")(_evidence_kind)},
+        __validators__=evidence_checks,
         source=(str, Field(description="Identifier of the source (annotations/sources/sources.yaml).")),
         quote=(Text | None, Field(default=None, description="A quote: the verbatim passage of a stored source text.")),
         start=(int | None, Field(default=None, ge=0, description="Offset of the quote's first character; written by `policyframes locate`.")),

@@ -31,7 +31,7 @@ from .descriptives import STORED, crosstabs, distributions, evidence_by_kind
 from .markdown import MAX_ROWS, to_html
 from .meta import LANGUAGES
 from .palette import swatches
-from .passages import GAP, Span, anchor, excerpt_blocks, mark_up
+from .passages import GAP, anchor, excerpt_blocks, mark_up
 from .reliability import full_report
 from .rows import PROVENANCE
 
@@ -59,6 +59,10 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 def _missing(value: Any) -> bool:
     return not isinstance(value, (list, tuple)) and bool(pd.isna(value))
+
+
+def _link(url: str) -> str:
+    return f'<a href="{e(url)}">{e(url)}</a>'
 
 
 class _ByCase:
@@ -562,7 +566,6 @@ class Site:
         licence = e(s["licence"])
         if s["licence"].lower() not in ("unknown", "prc-copyright-art5"):
             licence = f'<a href="https://spdx.org/licenses/{e(s["licence"])}.html">{licence}</a>'
-        link = (lambda url: f'<a href="{e(url)}">{e(url)}</a>')
         stored = {"full_text": f"the full text, {s['n_chars']} characters, SHA-256 <code>{e(s['sha256'])}</code>",
                   "excerpt": f"the cited sentences only, SHA-256 <code>{e(s['sha256'])}</code>; full text SHA-256 "
                              f"<code>{e(s['full_text_sha256'])}</code>",
@@ -577,8 +580,8 @@ class Site:
             ("Language", e(s["language"])),
             ("Genre", e(s["genre"])),
             ("Licence", licence),
-            ("Address", link(s["url"]) if s["url"] else "unknown"),
-            *([("Copy consulted", link(s["consulted_url"]) + (f", {e(s['consulted'])}" if s["consulted"] else ""))] if s["consulted_url"] else []),
+            ("Address", _link(s["url"]) if s["url"] else "unknown"),
+            *([("Copy consulted", _link(s["consulted_url"]) + (f", {e(s['consulted'])}" if s["consulted"] else ""))] if s["consulted_url"] else []),
             ("Stored", stored),
             ("Notes", e(words(s["notes"]))),
         ]
