@@ -99,6 +99,6 @@ def datapackage(tables: dict[str, pa.Table], codebook: Codebook, meta: DatasetMe
         "keywords": list(meta.keywords),
         "contributors": [{"title": a.name, "role": "author"} for a in meta.authors],
         "licenses": [{"name": meta.licence, "path": licence_url(meta.licence)}],
-        "sources": [{"title": s.title, **({"path": s.url} if s.url else {})} for s in sources],
+        "sources": [{"title": s.title or f"[untitled] {s.venue}", **({"path": s.url} if s.url else {})} for s in sources],
         "resources": resources,
     }

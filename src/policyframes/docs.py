@@ -279,8 +279,8 @@ def datacard_blocks(codebook: Codebook, meta: DatasetMeta, tables: dict[str, pd.
         "matrix": listing(["case_id", *coded], cases, lambda r: [r["case_id"], *[r[d] for d in coded]], "cases", "cases"),
         "sources": listing(
             ["source_id", "Kind", "Author or issuer", "Title", "Document number", "Date", "Licence", "Stored"], tables["sources"],
-            lambda r: [f"`{r['source_id']}`", r["kind"], ", ".join(r["authors"]), r["title"], r["document_number"] or "",
-                       r["date"], r["licence"], STORED[r["stored"]]],
+            lambda r: [f"`{r['source_id']}`", r["kind"], ", ".join(r["authors"]), r["title"] or "[untitled]", r["document_number"] or "",
+                       r["date"] or "n.d.", r["licence"], STORED[r["stored"]]],
             "sources", "sources",
         ),
         "evidence-kinds": evidence_by_kind(codebook, tables["evidence"], tables["sources"]),

@@ -441,11 +441,11 @@ class SourceMeta(Record):
     source_id: str = Field(pattern=ID_PATTERN)
     kind: str
     file: str | None
-    title: Text
+    title: Text | None  # null: the copy read shows none
     title_en: Text | None = None
     authors: list[Text] = Field(min_length=1)
     venue: Text
-    date: str
+    date: str | None  # null: not known
     document_number: Text | None = None
     language: Literal["zh", "en"]
     genre: Text
@@ -460,8 +460,9 @@ class SourceMeta(Record):
 
     @field_validator("date")
     @classmethod
-    def _date(cls, value: str) -> str:
-        date_range(value)
+    def _date(cls, value: str | None) -> str | None:
+        if value is not None:
+            date_range(value)
         return value
 
     @model_validator(mode="after")

@@ -151,7 +151,12 @@ class Site:
 
     def cite_source(self, source_id: str) -> str:
         s = self.sources[source_id]
-        return f"{', '.join(s['authors'])}, {s['date']}"
+        return f"{', '.join(s['authors'])}, {s['date'] or 'n.d.'}"
+
+    def source_title(self, source_id: str) -> str:
+        """The title of a source, or what it is where the copy read shows none."""
+        s = self.sources[source_id]
+        return s["title"] or f"[Untitled {s['genre']}, {s['venue']}]"
 
     def evidence(self, case_id: str, dim: str) -> list[dict[str, Any]]:
         """Evidence of the codes and facts of a case on one dimension."""
@@ -366,7 +371,7 @@ class Site:
             for c in self.v.ann.comparisons
         )
         sources = "".join(
-            f'<li><a href="sources/{e(sid)}.html">{e(s["title"])}</a> ({e(self.cite_source(sid))}; {e(s["venue"])}). '
+            f'<li><a href="sources/{e(sid)}.html">{e(self.source_title(sid))}</a> ({e(self.cite_source(sid))}; {e(s["venue"])}). '
             f'{self.term("source_kinds", s["kind"])}. {STORED[s["stored"]]}.</li>'
             for sid, s in self.sources.items()
         )
@@ -402,7 +407,7 @@ class Site:
                 continue
             value = case[var.name]
             if "sources" in var.roles:
-                shown = ", ".join(f'<a href="{root}sources/{e(s)}.html">{e(self.sources[s]["title"])}</a>' for s in value)
+                shown = ", ".join(f'<a href="{root}sources/{e(s)}.html">{e(self.source_title(s))}</a>' for s in value)
             elif var.categories:
                 shown = self.badge(var.name, value, root)
             elif "parent" in var.roles and value is not None:
@@ -574,7 +579,7 @@ class Site:
             ("Kind", e(self.term("source_kinds", s["kind"]))),
             ("Authors or issuer", e(", ".join(s["authors"]))),
             ("Venue", e(s["venue"])),
-            ("Date", e(s["date"])),
+            ("Date", e(s["date"] or "not known")),
             *([("Document number", f'<span lang="zh">{e(s["document_number"])}</span>')] if s["document_number"] else []),
             *([("English title", e(s["title_en"]))] if s["title_en"] else []),
             ("Language", e(s["language"])),
@@ -585,7 +590,7 @@ class Site:
             ("Stored", stored),
             ("Notes", e(words(s["notes"]))),
         ]
-        title = f'<h1 lang="{e(s["language"])}">{e(s["title"])}</h1>'
+        title = f'<h1 lang="{e(s["language"] if s["title"] else "en")}">{e(self.source_title(source_id))}</h1>'
         parts = [title, '<dl class="facts">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in record) + "</dl>"]
         if text is None:
             located = self.citations(source_id, "citation")
@@ -595,7 +600,7 @@ class Site:
                          "a locator and a paraphrase in the coders' own words, shown on the pages that cite it. Open the "
                          "source at the address above to check each one.</p>")
             parts.append(f'<h2 id="cited">Cited places</h2><ol class="cited">{items}</ol>')
-            return self.page(s["title"], "\n".join(parts), root, "")
+            return self.page(self.source_title(source_id), "\n".join(parts), root, "")
         if s["full_text_included"]:
             parts.append(
                 f'<p class="note">The full text follows, unmodified, by {e(", ".join(s["authors"]))}, reproduced under the licence '
@@ -626,7 +631,7 @@ class Site:
             for span in spans
         )
         parts.append(f'<h2 id="cited">Cited passages</h2><ol class="cited">{items}</ol>')
-        return self.page(s["title"], "\n".join(parts), root, "")
+        return self.page(self.source_title(source_id), "\n".join(parts), root, "")
 
     def reliability_page(self) -> str:
         """The figures of `policyframes reliability`, with what the coders are."""
