@@ -166,6 +166,29 @@ def test_filters_by_policy_type_and_locality(site: Watched) -> None:
     assert visible() == sorted(cases.case_id)
 
 
+def test_filters_live_in_the_address_and_survive_back(site: Watched) -> None:
+    """A filter on a coded variable is written to the address, a link with it opens the
+    matrix filtered, and Back from a case page shows the rows the selects say."""
+    cases = dataset().tables.cases
+    page = site.page
+    page.goto(site.base + "index.html")
+    value = cases.mobilisation_level.iloc[0]
+    page.select_option('select[data-filter="mobilisation_level"]', value)
+    assert f"mobilisation_level={value}" in page.url
+    expected = sorted(cases.case_id[cases.mobilisation_level == value])
+
+    def visible() -> list[str]:
+        return sorted(page.locator("table.matrix tbody tr:visible").evaluate_all("rows => rows.map(r => r.dataset.case)"))
+
+    assert visible() == expected
+    page.locator("table.matrix tbody tr:visible th a").first.click()
+    page.go_back()
+    assert page.locator('select[data-filter="mobilisation_level"]').input_value() == value and visible() == expected
+    page.goto(site.base + f"index.html?mobilisation_level={value}")
+    assert visible() == expected
+    site.check_clean()
+
+
 def test_keyboard_reaches_and_focuses_the_passage(site: Watched) -> None:
     page = site.page
     page.goto(site.base + "index.html")

@@ -118,7 +118,7 @@ class Site:
         self.adjudication = {(r["case_id"], r["dimension"]): r for r in _records(v.tables.adjudications)}
         fields = cite_fields(v.meta, self.cb.codebook_version)
         self.citation = {name: make(fields) for name, make in FORMATS.items()}
-        self.filters = [self.cb.role(r).name for r in FILTER_ROLES]
+        self.filters = [self.cb.role(r).name for r in FILTER_ROLES] + [v.name for v in self.cb.coded]
         self.designs: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for row in _records(v.tables.tax_design):
             self.designs[row["case_id"]].append(row)

@@ -23,6 +23,8 @@
     target.focus({ preventScroll: true });
   }
 
+  // The filters' state lives in the address (?policy_type=...&framing=...), so that a
+  // filtered matrix can be linked to, and Back shows what the selects say.
   function setUpFilters() {
     var form = document.querySelector("form.filters");
     if (!form) {
@@ -31,6 +33,28 @@
     var selects = form.querySelectorAll("select[data-filter]");
     var rows = document.querySelectorAll("table.matrix tbody tr");
     var status = form.querySelector(".status");
+    function fromAddress() {
+      var params = new URLSearchParams(location.search);
+      selects.forEach(function (select) {
+        var wanted = params.get(select.getAttribute("data-filter")) || "";
+        var known = Array.prototype.some.call(select.options, function (option) { return option.value === wanted; });
+        select.value = known ? wanted : "";
+      });
+    }
+    function toAddress() {
+      var params = new URLSearchParams();
+      selects.forEach(function (select) {
+        if (select.value) {
+          params.set(select.getAttribute("data-filter"), select.value);
+        }
+      });
+      var query = params.toString();
+      try {
+        history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
+      } catch (error) {
+        // some browsers refuse to change the address of a local file; the filters still work
+      }
+    }
     function apply() {
       var shown = 0;
       rows.forEach(function (row) {
@@ -43,12 +67,21 @@
       status.textContent = shown + " of " + rows.length + " cases shown";
     }
     selects.forEach(function (select) {
-      select.addEventListener("change", apply);
+      select.addEventListener("change", function () {
+        toAddress();
+        apply();
+      });
     });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
     });
+    // Back and Forward may restore the page from the cache, or the selects from the form state
+    window.addEventListener("pageshow", function () {
+      fromAddress();
+      apply();
+    });
     form.hidden = false;
+    fromAddress();
     apply();
   }
 
