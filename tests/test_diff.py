@@ -100,7 +100,9 @@ def test_diff_from_the_1_2_0_release(tmp_path: Path, cli) -> None:
     assert status == 0, err
     assert out.startswith(f"old: {old} (version 1.2.0, codebook 1.2.0)\nnew: {ROOT / 'build'} (version 2.1.0, codebook 2.1.0)\n")
     result = diff_builds(old, ROOT / "build")
-    assert result.added == ["chongqing-critics-labour-camps"] and result.removed == []
+    old_ids = set(pq.read_table(old / "cases.parquet").column("case_id").to_pylist())
+    new_ids = set(pq.read_table(ROOT / "build" / "cases.parquet").column("case_id").to_pylist())
+    assert "chongqing-critics-labour-camps" in result.added and result.added == sorted(new_ids - old_ids) and result.removed == []
     assert result.columns_removed == ["lead_agency", "target_stratum"]
     assert {"name_zh_origin", "unit_type", "parent_case", "design_agency", "implementing_agency", "framing_secondary",
             "analyst_reading", "target_burden", "target_participants", "orchestration", "coercive_targeting"} == set(result.columns_added)

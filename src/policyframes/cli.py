@@ -83,7 +83,9 @@ def cmd_locate(args: argparse.Namespace) -> int:
     problems: list[Problem] = []
     _, sources = read_sources(args.root, problems)
     try:
-        files = [Path(f).resolve().relative_to(args.root).as_posix() for f in args.files] if args.files else [*case_files(args.root), *coding_files(args.root), layout.RELATIONS]
+        every = [*case_files(args.root), *coding_files(args.root), layout.RELATIONS,
+                 *(f for f in (layout.TAX_DESIGN, layout.CONFLICTS) if (args.root / f).exists())]
+        files = [Path(f).resolve().relative_to(args.root).as_posix() for f in args.files] if args.files else every
     except ValueError:
         print(f"error: the files to locate must be inside the repository {args.root}", file=sys.stderr)
         return 2
