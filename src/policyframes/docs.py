@@ -293,6 +293,10 @@ def datacard_blocks(codebook: Codebook, meta: DatasetMeta, tables: dict[str, pd.
             ["Case", "On", "What the sources say", "Resolution"], tables["conflicts"],
             lambda r: [f"`{r['case_id']}`", r["subject"], r["claims"], r["resolution"]], "conflicts", "conflicts",
         ),
+        "comparisons": listing(
+            ["Comparison", "Cases", "Why compared"], tables["comparisons"].drop_duplicates("comparison_id"),
+            lambda r: [f"`{r['comparison_id']}`", f"`{r['case_a']}`, `{r['case_b']}`", r["reason"]], "comparisons", "comparisons",
+        ),
         "distributions": distributions(codebook, cases),
         "crosstabs": crosstabs(codebook, cases),
         "counts": table(["Table", "Rows", "Description"], [[f"`{n}`", len(df), codebook.tables[n].description] for n, df in tables.items()]),

@@ -411,6 +411,7 @@ class UnitMatchesFile(Record):
 class Comparison(Record):
     id: str = Field(pattern=ID_PATTERN)
     cases: list[str] = Field(min_length=2, max_length=2)
+    reason: Text  # why these cases are compared
     summary: Text
     dimensions: dict[str, DimensionContrast]
 
