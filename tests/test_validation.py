@@ -12,6 +12,7 @@ from conftest import edit, line_of
 CQ = "annotations/cases/chongqing-property-tax-2011.yaml"
 SH = "annotations/cases/shanghai-property-tax-2011.yaml"
 WL = "annotations/cases/wenling-participatory-budgeting.yaml"
+LC = "annotations/cases/chongqing-critics-labour-camps.yaml"
 COMPARISONS = "annotations/comparisons.yaml"
 SOURCES = "annotations/sources/sources.yaml"
 RELATIONS = "annotations/relations.yaml"
@@ -26,12 +27,13 @@ RULES = {
     "duplicate key": (CQ, "locality: Chongqing\n", "locality: Chongqing\nlocality: Chungking\n", "locality: Chungking", "duplicate key 'locality' (first on line"),
     "wrong type": (CQ, "    coder: c1\n    confidence: 3\n", "    coder: c1\n    confidence: high\n", "confidence: high", "codes.framing.confidence: should be a valid integer, got str 'high'"),
     "confidence out of range": (CQ, "    coder: c1\n    confidence: 3\n", "    coder: c1\n    confidence: 4\n", "confidence: 4", "codes.framing.confidence: must be at most 3 (got 4)"),
-    "missing dimension": (CQ, "  target_scope:\n    value: existing_holders", "  target_scopes:\n    value: existing_holders", "codes:", "codes.target_scope: required field is missing"),
-    "coded value without evidence": (CQ, "describes the design as enacted.\n    evidence:\n      - source: zhang-2020-chongqing-model\n        quote: >-\n"
-                                     "          Chongqing imposed its tax on all existing privately owned luxury property\n        attribution: author_analysis\n"
-                                     "        start: 5576\n        end: 5650\n",
-                                     "describes the design as enacted.\n    evidence: []\n", "evidence: []",
-                                     "codes.target_scope.evidence: the category 'existing_holders' needs at least one evidence item "
+    "missing dimension": (CQ, "  target_scope:\n    value: mixed_scope", "  target_scopes:\n    value: mixed_scope", "codes:", "codes.target_scope: required field is missing"),
+    "coded value without evidence": (LC, "definition of critics.\n    evidence:\n      - source: zhang-2020-chongqing-model\n        quote: >-\n"
+                                     "          It also displayed extreme intolerance towards those who criticised the state,\n"
+                                     "          sending some to labour camps.\n        attribution: author_analysis\n"
+                                     "        start: 1365\n        end: 1474\n",
+                                     "definition of critics.\n    evidence: []\n", "evidence: []",
+                                     "codes.target_burden.evidence: the category 'critics' needs at least one evidence item "
                                      "(only the missing statuses not_reported, not_applicable, coded_in_components need none)"),
     "quote not in source": (CQ, "        quote: >-\n          Effectively, Chongqing’s tax targeted the richest in the city.\n",
                             "        quote: Effectively, Chongqing’s tax targeted the poorest in the city.\n", "targeted the poorest",
