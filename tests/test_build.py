@@ -63,12 +63,15 @@ def test_cases_table_has_the_required_cases_and_dimensions() -> None:
     assert pd.isna(hangzhou["mobilisation_level"]) and hangzhou["mobilisation_level_status"] == "not_reported"
 
 
-def test_every_coded_value_has_verbatim_evidence() -> None:
+def test_every_coded_value_has_evidence_quotes_match_and_citations_are_complete() -> None:
     cases = pd.read_parquet(ROOT / "build" / "cases.parquet")
     evidence = pd.read_parquet(ROOT / "build" / "evidence.parquet")
     texts = {sid: s.text for sid, s in read_sources(ROOT, [])[1].items()}
-    for row in evidence.itertuples():
-        assert matches(texts[row.source_id], row.start, row.end, row.quote), row
+    for row in evidence[evidence["kind"] == "quote"].itertuples():
+        assert matches(texts[row.source_id], int(row.start), int(row.end), row.quote), row
+    cited = evidence[evidence["kind"] == "citation"]
+    assert len(cited) > 100 and cited["locator"].str.strip().astype(bool).all() and cited["paraphrase"].str.strip().astype(bool).all()
+    assert cited["quote"].isna().all() and cited["start"].isna().all()
     import policyframes
 
     codebook = policyframes.load_codebook()
@@ -212,7 +215,12 @@ def test_loader_refuses_a_tampered_build(repo: Path) -> None:
 
 def test_every_case_the_sources_describe_is_present() -> None:
     cases = pd.read_parquet(ROOT / "build" / "cases.parquet")
-    assert REQUIRED_CASES | FURTHER_CASES == set(cases["case_id"])
+    assert REQUIRED_CASES | FURTHER_CASES <= set(cases["case_id"])
+    sources = pd.read_parquet(ROOT / "build" / "sources.parquet").set_index("source_id")
+    original = {"zhang-2020-chongqing-model", "wang-2012-bo-under-pressure", "almen-2013-local-governance-innovation"}
+    for case in cases.to_dict("records"):  # every case beyond the first eleven rests on sources beyond the original texts
+        if case["case_id"] not in REQUIRED_CASES | FURTHER_CASES:
+            assert set(case["sources"]) - original and sources.loc[list(case["sources"]), "stored"].eq("none").all(), case["case_id"]
 
 
 def test_relations_and_timeline_load_and_point_at_cases(tmp_path: Path) -> None:
@@ -252,7 +260,7 @@ def test_relations_and_timeline_load_and_point_at_cases(tmp_path: Path) -> None:
         key = "relation_id" if record_type == "relation" else "event_id"
         cited = evidence[(evidence["record_type"] == record_type) & evidence["coder"].notna()]
         assert set(zip(table[key], table["coder"])) == set(zip(cited["record_id"], cited["coder"]))
-        assert set(table["coder"]) == {"c2", "c3"}
+        assert set(table["coder"]) <= {"c2", "c3", "c4"}
     for table in ("relations", "timeline"):
         ds = datasets.load_dataset(str(ROOT / "build"), table, split="train", cache_dir=str(tmp_path / table))
         assert ds.num_rows == len(policyframes.load(table))

@@ -43,7 +43,7 @@ CITATION = """      - source: test-notice-2009
 def add_source(repo: Path, record: str = RECORD) -> None:
     path = repo / SOURCES
     path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n" + record, encoding="utf-8")
-    edit(repo / CASE, "sources: [almen-2013-local-governance-innovation]", "sources: [almen-2013-local-governance-innovation, test-notice-2009]")
+    edit(repo / CASE, "sources: [almen-2013-local-governance-innovation", "sources: [almen-2013-local-governance-innovation, test-notice-2009")
 
 
 def cite_on_start_date(repo: Path, item: str = CITATION) -> None:

@@ -88,7 +88,7 @@ def test_every_case_has_a_unit_type_and_every_chinese_name_an_origin() -> None:
     parents = cases.set_index("case_id")[unit]
     for child, of in zip(cases["case_id"], cases[parent]):
         if isinstance(of, str):
-            assert parents[of] in ("package", "governing_style"), child
+            assert parents[of] in ("package", "governing_style", "experiment_family"), child
 
 
 def test_every_coding_has_a_runner_up_and_other_its_specification() -> None:
@@ -103,7 +103,7 @@ def test_every_coding_has_a_runner_up_and_other_its_specification() -> None:
         specify = category is not None and category.specify
         assert isinstance(row["other_specification"], str) == specify, row
         assert 1 <= row["confidence"] <= 3, row
-    assert set(codings["coder"]) == {"c1", "c2", "c3"}
+    assert set(codings["coder"]) == {"c1", "c2", "c3", "c4"}
 
 
 def test_every_fact_event_and_relation_has_a_confidence_where_required() -> None:
@@ -113,7 +113,7 @@ def test_every_fact_event_and_relation_has_a_confidence_where_required() -> None
     reported = facts[facts["value"] != "not_reported"]
     assert len(reported) and reported["confidence"].between(1, 3).all()
     assert (reported["n_evidence"] > 0).all()
-    assert set(facts["coder"].dropna()) == {"c2", "c3"}
+    assert set(facts["coder"].dropna()) == {"c2", "c3", "c4"}
     cases = table("cases").set_index("case_id")
     for row in facts[facts["coder"].isna()].to_dict("records"):  # the case file's facts are the final values
         assert cases.at[row["case_id"], row["fact"]] == row["value"], row
@@ -161,7 +161,7 @@ def test_no_codebook_example_is_an_evidence_quote() -> None:
     found = examples()
     assert len(found) > 50
     assert all(c.example.kind == "constructed" for v in codebook().variables for c in v.categories if c.example)
-    quotes = {" ".join(q.split()) for q in table("evidence")["quote"]}
+    quotes = {" ".join(q.split()) for q in table("evidence")["quote"].dropna()}
     assert len(quotes) > 100
     for example, where in found.items():
         for quote in quotes:

@@ -105,4 +105,4 @@ def test_assembling_is_pure() -> None:
     assert first.as_dict().keys() == second.as_dict().keys()
     for name, table in first.as_dict().items():
         assert table.equals(second.as_dict()[name]), name
-    assert len(first.cases) == len(ann.cases) == 11
+    assert len(first.cases) == len(ann.cases) == len(list((ROOT / "annotations" / "cases").glob("[!_]*.yaml")))

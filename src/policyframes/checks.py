@@ -90,9 +90,9 @@ def _run(table: str, df: pd.DataFrame, rules: list[Rule], unique: list[str] | No
         _schema(rules, unique).validate(df, lazy=True, inplace=True)
     except pa.errors.SchemaErrors as exc:
         failures = exc.failure_cases.drop_duplicates(["check", "index"])
-        for check, index in zip(failures["check"], failures["index"]):
-            if index is None or pd.isna(index):
-                continue
+        for check, index, case in zip(failures["check"], failures["index"], failures["failure_case"]):
+            if index is None or pd.isna(index):  # the check itself failed: a bug, never a pass
+                raise RuntimeError(f"the {table} check {check} could not run: {case}")
             row = df.loc[index]
             if check == "multiple_fields_uniqueness":
                 key, code = "", f"{table}.duplicate"
@@ -225,7 +225,7 @@ def _evidence_rules(ctx: _Context) -> list[Rule]:
             for k in np.unique(sources[sources >= 0]):
                 rows = np.flatnonzero(sources == k).tolist()
                 ok[[first + i for i in rows]] = index[known_sources[k]].matches_all(
-                    [starts[i] for i in rows], [ends[i] for i in rows], [quotes[i] for i in rows])
+                    [int(starts[i]) for i in rows], [int(ends[i]) for i in rows], [quotes[i] for i in rows])
         return pd.Series(ok, index=d.index) | ~inside
 
     examples = _examples(cb)
@@ -233,8 +233,8 @@ def _evidence_rules(ctx: _Context) -> list[Rule]:
     contained = re.compile("|".join(map(re.escape, examples))) if examples else None  # an example inside a quote
 
     def reused(d: pd.DataFrame) -> pd.Series:
-        def fresh(quote: str | None) -> bool:
-            if quote is None:  # a citation
+        def fresh(quote: Any) -> bool:
+            if not isinstance(quote, str):  # a citation: no quote
                 return True
             quote = " ".join(quote.split())
             return quote not in joined and (contained is None or contained.search(quote) is None)
@@ -249,7 +249,7 @@ def _evidence_rules(ctx: _Context) -> list[Rule]:
         Rule("evidence.not-stored", "quote", lambda d: pd.Series(~is_quote, index=d.index) | ~d["source_id"].isin(texts.keys() - stored.keys()),
              lambda r: f"the repository stores no text of source {r['source_id']!r}, so nothing can be quoted from it: "
              "give the evidence as a citation (a locator and a paraphrase in your own words) instead of a quote"),
-        Rule("evidence.outside-source", "end", lambda d: inside, lambda r: f"offsets {r['start']}..{r['end']} are outside source {r['source_id']!r} ({lengths[r['source_id']]} characters)"),
+        Rule("evidence.outside-source", "end", lambda d: inside, lambda r: f"offsets {int(r['start'])}..{int(r['end'])} are outside source {r['source_id']!r} ({lengths[r['source_id']]} characters)"),
         Rule("evidence.quote-mismatch", "quote", quoted, lambda r: _mismatch(index[r["source_id"]], r)),
         Rule("evidence.source-not-listed", "source", lambda d: _each(d, ["case_id", "source_id", "record_type"], lambda c, s, t: t == "relation" or s not in texts or c not in case_ids or (c, s) in listed),
              lambda r: f"source {r['source_id']!r} is not listed in the case's sources"),
@@ -430,6 +430,7 @@ def _check_adjudications(ann: Annotations, tables: Tables, problems: list[Proble
 
 
 def _mismatch(index: NormalisedText, row: Any) -> str:
+    row = {**row, "start": int(row["start"]), "end": int(row["end"])}  # offsets of a table that also holds citations
     found = index.find_all(row["quote"])
     if found:
         return (f"quote does not match the source text at {row['start']}..{row['end']}; it occurs at "

@@ -448,7 +448,7 @@ class SourceMeta(Record):
     venue: Text
     date: str | None  # null: not known
     document_number: Text | None = None
-    language: Literal["zh", "en"]
+    language: str = Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")  # a BCP 47 tag: zh, en, ja, zh-Hant
     genre: Text
     url: str | None
     consulted_url: str | None = None

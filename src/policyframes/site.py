@@ -539,7 +539,7 @@ class Site:
         head = "".join(f'<th scope="col"><a href="../cases/{e(cid)}.html#tax-design">{e(self.case[cid][self.title])}</a></th>' for cid in (a, b))
         return (f'<section id="tax-design" tabindex="-1"><h2>The two designs side by side</h2><p class="about">From the '
                 f'<code>tax_design</code> table; each row\'s evidence is on the case pages.</p><div class="scroll"><table class="design">'
-                f'<thead><tr><th scope="col">Parameter</th>{head}</tr></thead><tbody>{rows}</tbody></table></div></section>')
+                f'<caption>The designs of the two taxes, parameter by parameter</caption><thead><tr><th scope="col">Parameter</th>{head}</tr></thead><tbody>{rows}</tbody></table></div></section>')
 
     def comparison_page(self, comparison: Any) -> str:
         root = "../"
