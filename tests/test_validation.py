@@ -45,11 +45,11 @@ RULES = {
     "unknown source": (SH, "      - source: zhang-2020-chongqing-model\n        quote: >-\n          the tax experiment there represented",
                        "      - source: zhang-2021\n        quote: >-\n          the tax experiment there represented", "source: zhang-2021",
                        "facts.initiator.evidence[1].source: source 'zhang-2021' is not one of"),
-    "source not listed by the case": (SH, "sources: [zhang-2020-chongqing-model]", "sources: [wang-2012-bo-under-pressure]", None, "source 'zhang-2020-chongqing-model' is not listed in the case's sources"),
+    "source not listed by the case": (SH, "sources: [zhang-2020-chongqing-model,", "sources: [wang-2012-bo-under-pressure,", None, "source 'zhang-2020-chongqing-model' is not listed in the case's sources"),
     "bad attribution": (CQ, "attribution: official_interviewed", "attribution: interview", "attribution: interview",
                         "facts.implementing_agency.evidence[1].attribution: 'interview' is not one of government_statement, official_interviewed, "
                         "informant_interviewed, author_analysis, media_report, secondary_citation"),
-    "unknown coder": (CQ, "    coder: c1\n", "    coder: c9\n", "coder: c9", "codes.framing.coder: coder 'c9' is not one of a1, c1, c2, c3"),
+    "unknown coder": (CQ, "    coder: c1\n", "    coder: c9\n", "coder: c9", "codes.framing.coder: coder 'c9' is not one of a1, a2, c1, c2, c3, c4"),
     "malformed date": (CQ, 'value: "2011-01-28"', 'value: "2011-02-30"', '2011-02-30', "facts.start_date.value: '2011-02-30' is not a calendar date: day is out of range for month"),
     "future date": (CQ, 'value: "2011-01-28"', 'value: "2099-01-28"', '2099-01-28', "facts.start_date.value: '2099-01-28' is in the future"),
     "date format": (CQ, 'value: "2011-01-28"', 'value: "28 January 2011"', '28 January 2011', "is not a date: write YYYY-MM-DD, YYYY-MM, YYYY, YYYX or not_reported"),
@@ -96,7 +96,7 @@ RULES = {
                             "parent_case: parent case 'chongqing-modle' is not one of"),
     "comparison of a missing status": (COMPARISONS, "      collection_method:\n        contrast: not_comparable\n", "      collection_method:\n        contrast: different\n",
                                        ("      collection_method:", "contrast: different"),
-                                       "comparisons[0].dimensions.collection_method.contrast: says 'different', but the codes are 'public_enforcement' "
+                                       "comparisons[1].dimensions.collection_method.contrast: says 'different', but the codes are 'deliberative_forum' "
                                        "and 'not_reported', which are 'not_comparable'"),
 }
 

@@ -242,7 +242,7 @@ class Site:
                     f"{e(words(row['locator']))}</p></li>"
                 )
                 continue
-            start, end = row["start"], row["end"]
+            start, end = int(row["start"]), int(row["end"])  # the column also holds citations' empty offsets
             href = f"{root}sources/{source_id}.html#{anchor(start, end)}"
             items.append(
                 f'<li><blockquote><p><a class="quote" href="{e(href)}">\u201c{e(words(row["quote"]))}\u201d</a></p></blockquote>'
