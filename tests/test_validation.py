@@ -94,8 +94,8 @@ RULES = {
                             "examples illustrate and are never evidence of a coded case"),
     "unknown parent case": (CQ, "parent_case: chongqing-model", "parent_case: chongqing-modle", "parent_case: chongqing-modle",
                             "parent_case: parent case 'chongqing-modle' is not one of"),
-    "comparison of a missing status": (COMPARISONS, "      collection_method:\n        contrast: not_comparable\n", "      collection_method:\n        contrast: different\n",
-                                       ("      collection_method:", "contrast: different"),
+    "comparison of a missing status": (COMPARISONS, "      collection_method:\n        contrast: not_comparable\n", "      collection_method:\n        contrast: different  # edited\n",
+                                       ("      collection_method:", "contrast: different  # edited"),
                                        "comparisons[1].dimensions.collection_method.contrast: says 'different', but the codes are 'deliberative_forum' "
                                        "and 'not_reported', which are 'not_comparable'"),
 }

@@ -239,7 +239,7 @@ def _evidence_rules(ctx: _Context) -> list[Rule]:
             quote = " ".join(quote.split())
             return quote not in joined and (contained is None or contained.search(quote) is None)
 
-        return _each(d, ["quote"], fresh)
+        return _each(d, ["quote"], fresh) if "quote" in d.columns else pd.Series(True, index=d.index)
 
     return [
         _isin("evidence.unknown-source", "source_id", "source", sorted(texts), "source "),
