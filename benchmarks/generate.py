@@ -276,8 +276,8 @@ def generate(root: Path, n_cases: int, seed: int = 1) -> None:
     for src in sources:
         raw = src.text.encode("utf-8")
         (root / f"annotations/sources/{src.source_id}.txt").write_bytes(raw)
-        meta += (f"\n  - source_id: {src.source_id}\n    file: {src.source_id}.txt\n    title: Synthetic source {src.source_id}\n"
-                 f"    authors: [Synthetic Author]\n    venue: Synthetic venue\n    date: \"2020\"\n    genre: essay\n"
+        meta += (f"\n  - source_id: {src.source_id}\n    kind: academic\n    file: {src.source_id}.txt\n    title: Synthetic source {src.source_id}\n"
+                 f"    authors: [Synthetic Author]\n    venue: Synthetic venue\n    date: \"2020\"\n    language: en\n    genre: essay\n"
                  f"    url: null\n    licence: CC-BY-4.0\n    full_text_included: true\n"
                  f"    sha256: {hashlib.sha256(raw).hexdigest()}\n    notes: Generated for benchmarks.\n")
     (root / "annotations/sources/sources.yaml").write_text(meta, encoding="utf-8")
@@ -314,7 +314,7 @@ def generate(root: Path, n_cases: int, seed: int = 1) -> None:
     comparisons = ["comparisons:\n"]
     for i in range(0, n_cases - 1, 100):
         a, b = ids[i], ids[i + 1]
-        comparisons.append(f"  - id: comparison-{i:06d}\n    cases: [{a}, {b}]\n    summary: {_sentence(rng, vocabulary, 10)}\n    dimensions:\n")
+        comparisons.append(f"  - id: comparison-{i:06d}\n    cases: [{a}, {b}]\n    reason: {_sentence(rng, vocabulary, 10)}\n    summary: {_sentence(rng, vocabulary, 10)}\n    dimensions:\n")
         for var in coded:
             va, vb = final[a][var.name], final[b][var.name]
             contrast = "not_comparable" if va in MISSING or vb in MISSING else "same" if va == vb else "different"

@@ -117,11 +117,10 @@ def dataset() -> object:
     return validate(ROOT)
 
 
-def coded_evidence() -> object:
-    """Evidence rows of coded dimensions (not of facts)."""
-    v = dataset()
-    evidence = v.tables.evidence
-    return evidence[evidence.dimension.isin([var.name for var in v.ann.codebook.coded])]
+def coded_evidence(kind: str = "quote") -> object:
+    """Evidence rows of one kind (quotes or citations) of codes (not of facts or conflicts)."""
+    evidence = dataset().tables.evidence
+    return evidence[(evidence.record_type == "code") & (evidence.kind == kind)]
 
 
 def test_two_clicks_from_a_cell_to_the_highlighted_passage(site: Watched, tmp_path: Path) -> None:
@@ -140,8 +139,25 @@ def test_every_coded_cell_reaches_its_passage(browser: object, http_base: str) -
         first = rows.iloc[0]
         _, passage = click_to_passage(site, case_id, dim)
         assert normalise(passage) == normalise(first.quote), (case_id, dim)
-        assert site.page.url.endswith(f"sources/{first.source_id}.html#{anchor(first.start, first.end)}")
+        assert site.page.url.endswith(f"sources/{first.source_id}.html#{anchor(int(first.start), int(first.end))}")
     site.check_clean()
+
+
+def test_a_citation_reaches_the_place_cited_in_its_source(site: Watched) -> None:
+    from playwright.sync_api import expect
+
+    first = coded_evidence("citation").iloc[0]
+    page = site.page
+    page.goto(site.base + f"cases/{first.case_id}.html#{first.dimension}")
+    item = page.locator(f"section#{first.dimension} li.citation").first
+    expect(item).to_contain_text("Citation, paraphrased")
+    assert normalise(first.paraphrase) in normalise(item.inner_text())
+    item.locator("a").click()
+    page.wait_for_url(f"**/sources/{first.source_id}.html#cited")
+    cited = page.locator("ol.cited")
+    expect(cited).to_be_in_viewport()
+    expect(cited).to_contain_text(first.locator.split()[0])
+    assert cited.locator(f'a[href*="cases/{first.case_id}.html"]').count() >= 1
 
 
 def test_filters_by_policy_type_and_locality(site: Watched) -> None:
@@ -237,8 +253,9 @@ def test_excerpted_source_from_a_copied_folder(browser: object, tmp_path: Path) 
     source shown in excerpts, preferably one that crosses another and is split in pieces."""
     v = dataset()
     excerpted = set(v.tables.sources.source_id[~v.tables.sources.full_text_included])
-    rows = [r for r in v.tables.evidence.itertuples() if r.source_id in excerpted]
-    assert rows, "no evidence from a source shown in excerpts"
+    quotes = v.tables.evidence[v.tables.evidence.kind == "quote"].astype({"start": int, "end": int})
+    rows = [r for r in quotes.itertuples() if r.source_id in excerpted]
+    assert rows, "no quote from a source shown in excerpts"
     spans = {(r.source_id, r.start, r.end) for r in rows}
     crossing = [r for r in rows if any(s == r.source_id and a < r.start < b < r.end for s, a, b in spans)]
     row = (crossing or rows)[0]

@@ -88,11 +88,11 @@ def _run(table: str, df: pd.DataFrame, rules: list[Rule], unique: list[str] | No
         return
     try:
         _schema(rules, unique).validate(df, lazy=True, inplace=True)
-    except pa.errors.SchemaErrors as exc:
-        failures = exc.failure_cases.drop_duplicates(["check", "index"])
+    except pa.errors.SchemaErrors as errors:
+        failures = errors.failure_cases.drop_duplicates(["check", "index"])
         for check, index, case in zip(failures["check"], failures["index"], failures["failure_case"]):
             if index is None or pd.isna(index):  # the check itself failed: a bug, never a pass
-                raise RuntimeError(f"the {table} check {check} could not run: {case}")
+                raise RuntimeError(f"the {table} check {check} could not run: {case}") from errors
             row = df.loc[index]
             if check == "multiple_fields_uniqueness":
                 key, code = "", f"{table}.duplicate"
@@ -297,8 +297,9 @@ def _conflict_rules(ctx: _Context) -> list[Rule]:
 
 
 # One rule builder per table, with the columns that must be unique in it (a duplicate
-# is the problem <table>.duplicate). The adjudications and the columns the codebook
-# describes are checked after these, by _check_adjudications and check_columns.
+# is the problem <table>.duplicate). The columns the codebook describes are checked
+# first, by check_columns (a table whose columns differ is not rule-checked), and the
+# adjudications after the codings, by _check_adjudications.
 RULES: dict[str, tuple[Callable[[_Context], list[Rule]], list[str] | None]] = {
     "cases": (_case_rules, None),
     "codings": (_coding_rules, ["case_id", "dimension", "coder"]),
@@ -312,13 +313,17 @@ RULES: dict[str, tuple[Callable[[_Context], list[Rule]], list[str] | None]] = {
 
 
 def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
-    """Run every table's rules (RULES), then the adjudication and column checks; return the problems found."""
+    """Check the columns the codebook describes, then run the rules (RULES) of every table whose
+    columns agree with it, and the adjudication checks; return the problems found."""
+    columns = check_columns(ann, tables)
+    mismatched = {p.field.split(".")[1] for p in columns}  # their rules would look for columns that are not there
     ctx = _Context(ann, tables, _Lines(ann.root), [])
     for table, (build, unique) in RULES.items():
-        _run(table, getattr(tables, table), build(ctx), unique, ctx.problems, ctx.lines)
+        if table not in mismatched:
+            _run(table, getattr(tables, table), build(ctx), unique, ctx.problems, ctx.lines)
         if table == "codings":
             _check_adjudications(ann, tables, ctx.problems, ctx.lines)
-    return ctx.problems + check_columns(ann, tables)
+    return ctx.problems + columns
 
 
 def words(text: str) -> str:
