@@ -224,11 +224,59 @@ def test_keyboard_reaches_and_focuses_the_passage(site: Watched) -> None:
     assert page.evaluate("document.activeElement.id") == href.split("#")[1]
 
 
+AXE = Path(__file__).parent / "vendor/axe-core/axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+
+def page_types() -> dict[str, str]:
+    """One page of every kind the site has, by what makes it a kind of its own."""
+    v = dataset()
+    sources = v.tables.sources
+    adjudicated = v.tables.adjudications.case_id.iloc[0]
+    return {
+        "home": "index.html",
+        "case with a tax design": "cases/chongqing-property-tax-2011.html",
+        "case with an adjudication": f"cases/{adjudicated}.html",
+        "case with components": "cases/chongqing-model.html",
+        "comparison with the designs side by side": "comparisons/chongqing-vs-shanghai-property-tax.html",
+        "comparison": f"comparisons/{v.ann.comparisons[-1].id}.html",
+        "source in full": f"sources/{sources.source_id[sources.stored == 'full_text'].iloc[0]}.html",
+        "source in excerpts": f"sources/{sources.source_id[sources.stored == 'excerpt'].iloc[0]}.html",
+        "source not stored": f"sources/{sources.source_id[sources.stored == 'none'].iloc[0]}.html",
+        "codebook": "codebook.html",
+        "reliability": "reliability.html",
+        "distributions": "tables.html",
+    }
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_axe_finds_no_violation_on_any_kind_of_page(browser: object, http_base: str, width: int) -> None:
+    site = Watched(browser, http_base)
+    site.page.set_viewport_size({"width": width, "height": 900})
+    found = {}
+    for kind, rel in page_types().items():
+        site.page.goto(site.base + rel)
+        site.page.add_script_tag(path=str(AXE))
+        passes, violations = site.page.evaluate(
+            """async tags => { const r = await axe.run(document, {runOnly: tags}); return [r.passes.length, r.violations.map(
+                v => v.id + ' (' + v.nodes.length + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join('; '))]; }""",
+            AXE_TAGS,
+        )
+        assert passes > 20, f"axe-core checked almost nothing on {rel}"
+        if violations:
+            found[f"{kind} ({rel})"] = violations
+    assert not found, f"axe-core at {width} px: {found}"
+    site.check_clean()
+
+
 def test_text_contrast_meets_wcag_aa(site: Watched) -> None:
     page = site.page
     pairs = []
+    labelled = [f"cases/{p.name}" for p in sorted((SITE / "cases").glob("*.html"))]
+    labelled += [f"comparisons/{p.name}" for p in sorted((SITE / "comparisons").glob("*.html"))]
     for rel, selector in (("index.html", "table.matrix td a"), ("sources/zhang-2020-chongqing-model.html", "mark.ev"),
-                          ("codebook.html", "a.quote"), ("index.html", "p, th a, caption")):
+                          ("codebook.html", "a.quote"), ("index.html", "p, th a, caption"),
+                          *((rel, "a.code") for rel in labelled)):  # every coloured label of every case and comparison
         page.goto(site.base + rel)
         pairs += page.locator(selector).evaluate_all(
             """nodes => nodes.map(n => {

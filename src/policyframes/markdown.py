@@ -30,6 +30,12 @@ def listing(header: list[str], df: pd.DataFrame, row: Callable[[Any], list[Any]]
     return out
 
 
+def scroller(table: str, label: str) -> str:
+    """A table in a region of its own that scrolls sideways on a narrow screen and takes the
+    keyboard focus, so that it can be scrolled without a mouse."""
+    from html import escape
+
+    return f'<div class="scroll" tabindex="0" role="region" aria-label="{escape(label)}">{table}</div>'
 
 
 def to_html(markdown: str) -> str:
@@ -46,12 +52,13 @@ def to_html(markdown: str) -> str:
         lines = block.strip().splitlines()
         if lines and lines[0].startswith("|"):
             rows = [[cell.strip().replace("\\|", "|") for cell in line.strip().strip("|").split(" | ")] for line in lines if not line.startswith("|---")]
-            head = "".join(f'<th scope="col">{inline(c)}</th>' for c in rows[0])
+            head = "".join(f'<th scope="col">{inline(c)}</th>' if c else "<td></td>" for c in rows[0])
             body = "".join("<tr>" + "".join(f"<td>{inline(c)}</td>" for c in row) + "</tr>" for row in rows[1:])
             if said:
                 out.pop()
-            caption = f"<caption>{inline(said.rstrip(':'))}</caption>" if said else "<caption>Figures</caption>"
-            out.append(f'<div class="scroll"><table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>')
+            title = said.rstrip(":") or "Figures"
+            out.append(scroller(f"<table><caption>{inline(title)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>",
+                                title.replace("`", "")))
             said = ""
         elif lines:
             said = " ".join(lines)

@@ -28,7 +28,7 @@ from .citation import FORMATS, cite_fields
 from .codebook import MISSING, Variable
 from .datapackage import licence_url
 from .descriptives import STORED, crosstabs, distributions, evidence_by_kind
-from .markdown import MAX_ROWS, to_html
+from .markdown import MAX_ROWS, scroller, to_html
 from .meta import LANGUAGES
 from .palette import swatches
 from .passages import GAP, anchor, excerpt_blocks, mark_up
@@ -383,11 +383,12 @@ class Site:
             '<h2 id="matrix">Coding matrix</h2>\n'
             f'<form class="filters" hidden aria-label="Filter the cases">{"".join(filters)}'
             '<p class="status" role="status" aria-live="polite"></p></form>\n'
-            '<div class="scroll"><table class="matrix">'
-            "<caption>Final code of each case on each coded variable. Each cell opens the coders\u2019 rationale and "
-            "evidence quotes; each quote opens its passage in the source. * The coders disagreed and an adjudicator "
-            'decided (<a href="reliability.html">reliability</a>).</caption>'
-            f'<thead><tr><th scope="col">Case</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>\n'
+            + scroller('<table class="matrix">'
+                       "<caption>Final code of each case on each coded variable. Each cell opens the coders\u2019 rationale and "
+                       "evidence quotes; each quote opens its passage in the source. * The coders disagreed and an adjudicator "
+                       'decided (<a href="reliability.html">reliability</a>).</caption>'
+                       f'<thead><tr><th scope="col">Case</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>', "Coding matrix")
+            + "\n"
             f'<h2 id="comparisons">Paired comparisons</h2>\n<ul class="list">{comparisons}</ul>\n'
             f'<h2 id="sources">Sources</h2>\n<ul class="list">{sources}</ul>\n'
             f'<h2 id="downloads">Downloads</h2>\n<p>Every published file of release {e(self.meta.version)}, as in the '
@@ -537,9 +538,11 @@ class Site:
                        + "".join(f'<td>{"".join(cells[p][cid]) or "Not stated"}</td>' for cid in (a, b)) + "</tr>"
                        for p in order if p in cells)
         head = "".join(f'<th scope="col"><a href="../cases/{e(cid)}.html#tax-design">{e(self.case[cid][self.title])}</a></th>' for cid in (a, b))
-        return (f'<section id="tax-design" tabindex="-1"><h2>The two designs side by side</h2><p class="about">From the '
-                f'<code>tax_design</code> table; each row\'s evidence is on the case pages.</p><div class="scroll"><table class="design">'
-                f'<caption>The designs of the two taxes, parameter by parameter</caption><thead><tr><th scope="col">Parameter</th>{head}</tr></thead><tbody>{rows}</tbody></table></div></section>')
+        return ('<section id="tax-design" tabindex="-1"><h2>The two designs side by side</h2><p class="about">From the '
+                '<code>tax_design</code> table; each row\'s evidence is on the case pages.</p>'
+                + scroller('<table class="design"><caption>The designs of the two taxes, parameter by parameter</caption>'
+                           f'<thead><tr><th scope="col">Parameter</th>{head}</tr></thead><tbody>{rows}</tbody></table>', "The two designs")
+                + "</section>")
 
     def comparison_page(self, comparison: Any) -> str:
         root = "../"
@@ -732,7 +735,7 @@ class Site:
     def style(self) -> str:
         css = files("policyframes").joinpath("assets/style.css").read_text(encoding="utf-8")
         rules = [
-            f".c-{var}--{code}{{background:{s.background};color:{s.text}}}"
+            f".c-{var}--{code},a.code.c-{var}--{code}{{background:{s.background};color:{s.text}}}"
             for var, palette in self.swatches.items()
             for code, s in palette.items()
         ]
