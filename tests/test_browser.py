@@ -44,6 +44,26 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
+LATIN_FONTS = [Path("/usr/share/fonts/truetype/liberation"), Path("/usr/share/fonts/truetype/dejavu")]
+
+
+@pytest.fixture(scope="module")
+def latin_only_browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """Chromium on a machine with no Chinese font: fontconfig sees one folder of Latin fonts."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing")
+    from playwright.sync_api import sync_playwright
+
+    folder = tmp_path_factory.mktemp("fontconfig")
+    dirs = "".join(f"<dir>{d}</dir>" for d in LATIN_FONTS if d.is_dir())
+    (folder / "fonts.conf").write_text(f'<?xml version="1.0"?><fontconfig>{dirs}<cachedir>{folder}/cache</cachedir></fontconfig>\n',
+                                       encoding="utf-8")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, env={**os.environ, "FONTCONFIG_FILE": str(folder / "fonts.conf")})
+        yield browser
+        browser.close()
+
+
 @pytest.fixture(scope="module")
 def http_base() -> Iterator[str]:
     server = make_server(SITE, 0)
@@ -315,3 +335,31 @@ def test_excerpted_source_from_a_copied_folder(browser: object, tmp_path: Path) 
     assert name == anchor(row.start, row.end) and normalise(text) == normalise(row.quote)
     site.page.screenshot(path=str(tmp_path / "excerpt.png"), full_page=True)
     site.check_clean()
+
+
+WIDTHS = """async text => {
+    await document.fonts.ready;
+    const like = document.querySelector('p.zh');
+    const width = t => { const s = document.createElement('span'); s.textContent = t; s.style.font = getComputedStyle(like).font;
+                         document.body.append(s); const w = s.getBoundingClientRect().width; s.remove(); return w; };
+    return [width(text), width('\\u0378'.repeat(text.length)), [...document.fonts].map(f => f.family + ': ' + f.status)];
+}"""
+
+
+def test_chinese_names_render_as_glyphs_without_a_chinese_system_font(latin_only_browser: object, tmp_path: Path) -> None:
+    """U+0378 is unassigned: every font draws it as its missing-glyph box, as a font
+    without Chinese draws a Chinese character. The Chinese name must be wider or narrower
+    than as many boxes, which only the site's own font can make it."""
+    page = latin_only_browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    page.set_content('<p class="zh" style="font: 20px sans-serif">x</p>')
+    plain, boxes, _ = page.evaluate(WIDTHS, "\u91cd\u5e86")
+    assert plain == boxes, "this browser has a Chinese system font, so the test cannot see the site's font at work"
+    case = dataset().tables.cases.iloc[0]
+    page.goto((SITE / "cases" / f"{case.case_id}.html").as_uri())
+    name = page.locator("p.zh")
+    assert name.get_attribute("lang") == "zh" and name.inner_text() == case.name_zh
+    width, boxes, faces = page.evaluate(WIDTHS, case.name_zh)
+    assert "policyframes Han: loaded" in faces and width != boxes, (width, boxes, faces)
+    name.screenshot(path=str(tmp_path / "name_zh.png"))
+    page.close()
+

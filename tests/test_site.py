@@ -314,3 +314,20 @@ def test_a_reliability_page_gives_the_figures_and_contested_cells_are_marked() -
     home = (site / "index.html").read_text(encoding="utf-8")
     adjudicated = pq.read_table(ROOT / "build" / "adjudications.parquet").num_rows
     assert home.count('class="contested"') == adjudicated
+
+
+def test_the_chinese_font_covers_every_chinese_character_of_the_pages() -> None:
+    """Readers without a Chinese system font get the shipped subset; it must hold every
+    character the pages use (the browser tests check that it renders)."""
+    from fontTools.ttLib import TTFont
+
+    from policyframes import fonts
+
+    used = fonts.han_characters(SITE)
+    assert len(used) > 100  # the Chinese names, terms and titles
+    cmap = TTFont(SITE / fonts.FONT).getBestCmap()
+    missing = "".join(sorted(c for c in used if ord(c) not in cmap))
+    assert not missing, f"the site's font lacks {missing}: rebuild it with tools/subset_han_font.py, then policyframes build"
+    assert "Open Font License" in (SITE / fonts.LICENCE).read_text(encoding="utf-8")
+    css = (SITE / "style.css").read_text(encoding="utf-8")
+    assert f'font-family: "{fonts.FAMILY}"; src: url("{fonts.FONT}")' in css and f'"{fonts.FAMILY}", sans-serif' in css

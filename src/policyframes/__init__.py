@@ -36,6 +36,7 @@ the use side imports nothing but core (tests/test_layers.py reads this map):
     publish  palette      the colours of the codes
     publish  figure       the coding matrix as SVG and PNG
     publish  passages     cited passages marked up in a source text
+    publish  fonts        the site's Chinese font (a shipped subset) and its CSS
     publish  site         the static site
     publish  writers      the registry of output formats and the dataset they write
     publish  kit          a blind coding packet for an outside coder

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import pyarrow as pa
 
-from . import figure
+from . import figure, fonts
 from .citation import FORMATS, cite_fields
 from .codebook import MISSING, Variable
 from .datapackage import licence_url
@@ -739,7 +739,7 @@ class Site:
             for var, palette in self.swatches.items()
             for code, s in palette.items()
         ]
-        return css + "\n/* Colours of the codes, computed from the codebook's category order. */\n" + "\n".join(rules) + "\n"
+        return fonts.font_face() + css + "\n/* Colours of the codes, computed from the codebook's category order. */\n" + "\n".join(rules) + "\n"
 
     def matrix(self) -> figure.Matrix:
         """The coding matrix as a figure (its first MAX_ROWS cases, and a title saying so)."""
@@ -762,6 +762,8 @@ class Site:
         yield "tables.html", self.tables_page()
         yield "style.css", self.style()
         yield "site.js", files("policyframes").joinpath("assets/site.js").read_text(encoding="utf-8")
+        yield fonts.FONT, files("policyframes").joinpath(f"assets/{fonts.FONT}").read_bytes()
+        yield fonts.LICENCE, files("policyframes").joinpath(f"assets/{fonts.LICENCE}").read_text(encoding="utf-8")
         for case in self.cases:
             yield f"cases/{case['case_id']}.html", self.case_page(case)
         for comparison in self.v.ann.comparisons:
