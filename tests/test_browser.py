@@ -180,6 +180,53 @@ def test_a_citation_reaches_the_place_cited_in_its_source(site: Watched) -> None
     assert cited.locator(f'a[href*="cases/{first.case_id}.html"]').count() >= 1
 
 
+def search(site: Watched, query: str) -> object:
+    """Type a query on the search page; return the results list."""
+    from playwright.sync_api import expect
+
+    page = site.page
+    page.goto(site.base + "search.html")
+    page.get_by_label("Search the dataset").fill(query)
+    expect(page.locator(".search-status")).to_contain_text("result")
+    return page.locator("ol.results li")
+
+
+def test_search_finds_a_case_by_its_chinese_name_and_a_quote_by_a_word(site: Watched) -> None:
+    from playwright.sync_api import expect
+
+    case = dataset().tables.cases.iloc[-1]
+    results = search(site, case.name_zh)
+    expect(results.first.locator("a")).to_have_attribute("href", f"cases/{case.case_id}.html")
+    results.first.locator("a").click()
+    site.page.wait_for_url(f"**/cases/{case.case_id}.html")
+
+    quote = coded_evidence().iloc[0]
+    word = max(quote.quote.split(), key=len).strip(".,;:\u201c\u201d\"'()")
+    results = search(site, word)
+    link = results.locator(f'a[href="sources/{quote.source_id}.html#{anchor(int(quote.start), int(quote.end))}"]')
+    expect(link.first).to_be_visible()
+    link.first.click()
+    _, text = highlighted(site.page)
+    assert normalise(text) == normalise(quote.quote)
+
+
+def test_a_search_lives_in_the_address_and_survives_reload_and_back(site: Watched) -> None:
+    from playwright.sync_api import expect
+
+    page = site.page
+    results = search(site, "budget")
+    count = results.count()
+    assert count > 0
+    assert page.url.endswith("search.html?q=budget")
+    page.reload()
+    expect(page.get_by_label("Search the dataset")).to_have_value("budget")
+    expect(results).to_have_count(count)
+    results.first.locator("a").click()
+    page.go_back()
+    expect(page.get_by_label("Search the dataset")).to_have_value("budget")
+    expect(results).to_have_count(count)
+
+
 def test_filters_by_policy_type_and_locality(site: Watched) -> None:
     cases = dataset().tables.cases
     page = site.page
@@ -266,6 +313,7 @@ def page_types() -> dict[str, str]:
         "codebook": "codebook.html",
         "reliability": "reliability.html",
         "distributions": "tables.html",
+        "search with results": "search.html?q=tax",
     }
 
 

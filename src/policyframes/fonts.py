@@ -16,8 +16,10 @@ _HAN = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in RANGES) + "]")
 
 
 def han_characters(site: Path) -> set[str]:
-    """Every character of the font's blocks that the site's pages use."""
-    return {c for page in sorted(site.rglob("*.html")) for c in _HAN.findall(page.read_text(encoding="utf-8"))}
+    """Every character of the font's blocks that the site's pages and scripts (the search
+    index) show."""
+    pages = sorted(p for p in site.rglob("*") if p.suffix in (".html", ".js"))
+    return {c for page in pages for c in _HAN.findall(page.read_text(encoding="utf-8"))}
 
 
 def font_face() -> str:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import pyarrow as pa
 
-from . import figure, fonts
+from . import figure, fonts, search
 from .citation import FORMATS, cite_fields
 from .codebook import MISSING, Variable
 from .datapackage import licence_url
@@ -311,7 +311,8 @@ class Site:
 
     def page(self, title: str, body: str, root: str, here: str, head: str = "") -> str:
         nav = [("index.html", "Coding matrix"), ("index.html#comparisons", "Comparisons"), ("index.html#sources", "Sources"),
-               ("codebook.html", "Codebook"), ("tables.html", "Distributions"), ("reliability.html", "Reliability")]
+               ("codebook.html", "Codebook"), ("tables.html", "Distributions"), ("reliability.html", "Reliability"),
+               ("search.html", "Search")]
         current = ' aria-current="page"'
         links = "".join(f'<li><a href="{root}{href}"{current if href == here else ""}>{e(text)}</a></li>' for href, text in nav)
         meta = self.meta
@@ -649,6 +650,33 @@ class Site:
         )
         return self.page("Reliability", body, "", "reliability.html")
 
+    def search_page(self) -> str:
+        """A search over case names, rationales and evidence, in the browser (search.js)."""
+        body = (
+            "<h1>Search</h1>\n"
+            "<p>Finds the cases by their English or Chinese names, and the coders\u2019 rationales, quotes and cited "
+            "passages that contain every word you type. Each result links to the case, the coding or the passage.</p>\n"
+            '<noscript><p>The search needs JavaScript; every page is also reachable from the <a href="index.html">coding matrix</a>.</p></noscript>\n'
+            '<form class="search" role="search" hidden><label for="q">Search the dataset</label> '
+            '<input type="search" id="q" name="q" autocomplete="off"></form>\n'
+            '<p class="search-status" role="status" aria-live="polite"></p>\n<ol class="results"></ol>'
+        )
+        head = '<script src="search-index.js" defer></script>\n<script src="search.js" defer></script>\n'
+        return self.page("Search", body, "", "search.html", head)
+
+    def search_index(self) -> str:
+        title_zh = self.cb.role("title_zh").name
+        locality, policy_type = self.filters[1], self.filters[0]
+
+        def heading(case_id: str, dim: str) -> str:
+            return f"{self.case[case_id][self.title]} \u00b7 {self.cb.variable(dim).label}"
+
+        entries = search.case_entries(self.cases, self.title, title_zh,
+                                      lambda c: f"{c[locality]}, {self.label(policy_type, c[policy_type])}")
+        entries += search.rationale_entries(_records(self.v.tables.codings), heading)
+        entries += search.evidence_entries(_records(self.v.tables.evidence), heading)
+        return search.index_script(entries)
+
     def tables_page(self) -> str:
         """Distributions, cross-tabulations and the evidence by kind, generated from the data."""
         t = self.v.tables
@@ -760,6 +788,9 @@ class Site:
         yield "codebook.html", self.codebook_page()
         yield "reliability.html", self.reliability_page()
         yield "tables.html", self.tables_page()
+        yield "search.html", self.search_page()
+        yield "search-index.js", self.search_index()
+        yield "search.js", files("policyframes").joinpath("assets/search.js").read_text(encoding="utf-8")
         yield "style.css", self.style()
         yield "site.js", files("policyframes").joinpath("assets/site.js").read_text(encoding="utf-8")
         yield fonts.FONT, files("policyframes").joinpath(f"assets/{fonts.FONT}").read_bytes()
