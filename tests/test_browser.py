@@ -30,7 +30,8 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def playwright() -> Iterator[object]:
+    """One driver for the module's browsers (a thread can run only one)."""
     if not Path(CHROMIUM).exists():
         message = f"{CHROMIUM} is missing: install Debian's chromium package (`apt-get install chromium`)"
         if os.environ.get("POLICYFRAMES_CI") or os.environ.get("CI"):
@@ -38,30 +39,31 @@ def browser() -> Iterator[object]:
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: object) -> Iterator[object]:
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)  # type: ignore[attr-defined]
+    yield browser
+    browser.close()
 
 
 LATIN_FONTS = [Path("/usr/share/fonts/truetype/liberation"), Path("/usr/share/fonts/truetype/dejavu")]
 
 
 @pytest.fixture(scope="module")
-def latin_only_browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    """Chromium on a machine with no Chinese font: fontconfig sees one folder of Latin fonts."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing")
-    from playwright.sync_api import sync_playwright
-
+def latin_only_browser(playwright: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """Chromium on a machine with no Chinese font: fontconfig sees only folders of Latin fonts."""
     folder = tmp_path_factory.mktemp("fontconfig")
     dirs = "".join(f"<dir>{d}</dir>" for d in LATIN_FONTS if d.is_dir())
     (folder / "fonts.conf").write_text(f'<?xml version="1.0"?><fontconfig>{dirs}<cachedir>{folder}/cache</cachedir></fontconfig>\n',
                                        encoding="utf-8")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, env={**os.environ, "FONTCONFIG_FILE": str(folder / "fonts.conf")})
-        yield browser
-        browser.close()
+    env = {**os.environ, "FONTCONFIG_FILE": str(folder / "fonts.conf")}
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, env=env)  # type: ignore[attr-defined]
+    yield browser
+    browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -206,6 +208,7 @@ def test_search_finds_a_case_by_its_chinese_name_and_a_quote_by_a_word(site: Wat
     link = results.locator(f'a[href="sources/{quote.source_id}.html#{anchor(int(quote.start), int(quote.end))}"]')
     expect(link.first).to_be_visible()
     link.first.click()
+    site.page.wait_for_url(f"**/sources/{quote.source_id}.html#*")
     _, text = highlighted(site.page)
     assert normalise(text) == normalise(quote.quote)
 

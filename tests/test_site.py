@@ -331,3 +331,28 @@ def test_the_chinese_font_covers_every_chinese_character_of_the_pages() -> None:
     assert "Open Font License" in (SITE / fonts.LICENCE).read_text(encoding="utf-8")
     css = (SITE / "style.css").read_text(encoding="utf-8")
     assert f'font-family: "{fonts.FAMILY}"; src: url("{fonts.FONT}")' in css and f'"{fonts.FAMILY}", sans-serif' in css
+
+
+def test_pages_summarise_first_and_the_matrix_has_a_legend() -> None:
+    """A case page opens with its final codes, a comparison with its verdicts, and the home
+    page says what every colour of every column means."""
+    v = validate(ROOT)
+    cb = v.ann.codebook
+    site = Site(v)
+    case = site.cases[0]
+    tree, _ = parse((SITE / f"cases/{case['case_id']}.html").read_text(encoding="utf-8"))
+    summary = tree.find("table", class_="summary")[0]
+    rows = summary.find("tr")[1:]
+    assert [r.find("a")[0].attrs["href"] for r in rows] == [f"#{var.name}" for var in cb.coded]
+    assert [r.find("td")[0].text().rstrip("*") for r in rows] == [site.label(var.name, case[var.name]) for var in cb.coded]
+
+    comparison = v.ann.comparisons[0]
+    tree, _ = parse((SITE / f"comparisons/{comparison.id}.html").read_text(encoding="utf-8"))
+    verdicts = {r.find("a")[0].attrs["href"][1:]: r.find("td")[-1].text() for r in tree.find("table", class_="verdicts")[0].find("tr")[1:]}
+    built = v.tables.comparisons[v.tables.comparisons.comparison_id == comparison.id]
+    assert verdicts == {d: c.replace("_", " ").capitalize() for d, c in zip(built.dimension, built.contrast)}
+
+    tree, _ = parse((SITE / "index.html").read_text(encoding="utf-8"))
+    legend = tree.find("ul", class_="legend")[0]
+    shown = {n.attrs["class"].split()[1] for n in legend.find("span")}
+    assert shown == {f"c-{var.name}--{code}" for var in cb.coded for code in site.swatches[var.name]}

@@ -389,6 +389,8 @@ class Site:
                        "evidence quotes; each quote opens its passage in the source. * The coders disagreed and an adjudicator "
                        'decided (<a href="reliability.html">reliability</a>).</caption>'
                        f'<thead><tr><th scope="col">Case</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>', "Coding matrix")
+            + '\n<p class="scroll-hint">The matrix scrolls sideways: more variables to the right.</p>\n'
+            + self.legend()
             + "\n"
             f'<h2 id="comparisons">Paired comparisons</h2>\n<ul class="list">{comparisons}</ul>\n'
             f'<h2 id="sources">Sources</h2>\n<ul class="list">{sources}</ul>\n'
@@ -398,6 +400,19 @@ class Site:
         )
         head = f'<script type="application/ld+json">\n{self.dataset_jsonld()}\n</script>\n'
         return self.page("Coding matrix", body, "", "index.html", head)
+
+    def legend(self) -> str:
+        """What the colours of each column of the matrix mean: each variable has a scale of its own."""
+        items = "".join(
+            f"<li><strong>{e(v.label)}</strong>: " + " ".join(
+                f'<span class="code c-{e(v.name)}--{e(code)}">{e(self.label(v.name, code))}</span>' for code in self.swatches[v.name]
+            ) + "</li>"
+            for v in self.cb.coded
+        )
+        return (f'<details class="legend"><summary>Legend: the colours of each column</summary><p>Each variable has colours '
+                "of its own; an ordinal variable runs from light to dark blue in the order of its categories; the missing "
+                "statuses are white or light grey.</p>"
+                f'<ul class="legend">{items}</ul></details>')
 
     def case_page(self, case: dict[str, Any]) -> str:
         root = "../"
@@ -448,12 +463,24 @@ class Site:
         title_zh = self.cb.role("title_zh").name
         zh = f'<p class="zh" lang="zh">{e(case[title_zh])}</p>' if case.get(title_zh) else ""
         body = (
-            f"<h1>{e(case[self.title])}</h1>{zh}\n<dl class=\"facts\">{''.join(described)}</dl>\n"
+            f"<h1>{e(case[self.title])}</h1>{zh}\n{self.summary_box(case, root)}\n<dl class=\"facts\">{''.join(described)}</dl>\n"
             f'<nav aria-label="Dimensions"><ul class="contents">{contents}</ul></nav>\n'
             + "\n".join(sections)
             + compared
         )
         return self.page(case[self.title], body, root, "")
+
+    def summary_box(self, case: dict[str, Any], root: str) -> str:
+        """The final codes of a case at a glance, each linked to its coding block."""
+        cid = case["case_id"]
+        rows = "".join(
+            f'<tr><th scope="row"><a href="#{e(v.name)}">{e(v.label)}</a></th><td>{self.badge(v.name, case[v.name], root)}'
+            f'{CONTESTED if (cid, v.name) in self.adjudication else ""}</td></tr>'
+            for v in self.cb.coded
+        )
+        table = (f'<table class="summary"><caption>Final codes (* the coders disagreed and an adjudicator decided)</caption>'
+                 f'<thead><tr><th scope="col">Variable</th><th scope="col">Final code</th></tr></thead><tbody>{rows}</tbody></table>')
+        return f'<aside class="summary-box" aria-label="Final codes">{scroller(table, "Final codes")}</aside>'
 
     def events_of(self, case_id: str) -> list[dict[str, Any]]:
         return sorted(self.case_events.get(case_id, []), key=lambda ev: (ev["date_earliest"], ev["date_latest"], ev["type"]))
@@ -563,7 +590,18 @@ class Site:
                 f'<div class="sides">{sides}</div></section>'
             )
         title = f"{self.case[a][self.title]} vs. {self.case[b][self.title]}"
-        body = f"<h1>{e(title)}</h1>\n<p>{e(words(comparison.summary))}</p>\n{self.designs_side_by_side(a, b)}" + "\n".join(sections)
+        names = "".join(f'<th scope="col"><a href="{root}cases/{e(cid)}.html">{e(self.case[cid][self.title])}</a></th>' for cid in (a, b))
+        verdicts = "".join(
+            f'<tr><th scope="row"><a href="#{e(row["dimension"])}">{e(self.cb.variable(row["dimension"]).label)}</a></th>'
+            + "".join(f"<td>{self.badge(row['dimension'], self.case[cid][row['dimension']], root)}</td>" for cid in (a, b))
+            + f'<td class="contrast {e(row["contrast"])}">{e(row["contrast"].replace("_", " ").capitalize())}</td></tr>'
+            for row in rows
+        )
+        verdict = scroller(f'<table class="verdicts"><caption>The pair at a glance: final codes and contrast</caption><thead><tr>'
+                           f'<th scope="col">Variable</th>{names}<th scope="col">Contrast</th></tr></thead><tbody>{verdicts}</tbody></table>',
+                           "The pair at a glance")
+        body = (f"<h1>{e(title)}</h1>\n<p>{e(words(comparison.summary))}</p>\n<p>Why this pair: {e(words(comparison.reason))}</p>\n"
+                f"{verdict}\n{self.designs_side_by_side(a, b)}" + "\n".join(sections))
         return self.page(title, body, root, "")
 
     def source_page(self, source_id: str) -> str:
