@@ -317,6 +317,7 @@ def page_types() -> dict[str, str]:
         "reliability": "reliability.html",
         "distributions": "tables.html",
         "search with results": "search.html?q=tax",
+        "about": "about.html",
     }
 
 

@@ -356,3 +356,11 @@ def test_pages_summarise_first_and_the_matrix_has_a_legend() -> None:
     legend = tree.find("ul", class_="legend")[0]
     shown = {n.attrs["class"].split()[1] for n in legend.find("span")}
     assert shown == {f"c-{var.name}--{code}" for var in cb.coded for code in site.swatches[var.name]}
+
+
+def test_the_about_page_links_the_datacard_and_the_changelog_of_the_release() -> None:
+    tree, _ = parse((SITE / "about.html").read_text(encoding="utf-8"))
+    links = {a.attrs["href"] for a in tree.find("a")}
+    assert {"DATACARD.md", "CHANGELOG.md", "codebook.html", "reliability.html#coders"} <= links
+    for name in ("DATACARD.md", "CHANGELOG.md"):
+        assert (SITE / name).read_text(encoding="utf-8") == (ROOT / name).read_text(encoding="utf-8")

@@ -84,8 +84,9 @@ class _ByCase:
 class Site:
     """The pages of the site, computed from a validated dataset."""
 
-    def __init__(self, v: Validated, downloads: Sequence[tuple[str, str]] = ()) -> None:
+    def __init__(self, v: Validated, downloads: Sequence[tuple[str, str]] = (), documents: Sequence[tuple[str, str]] = ()) -> None:
         self.downloads = list(downloads)
+        self.documents = list(documents)  # (file name, Markdown text): the datacard and the changelog
         self.v = v
         self.cb = v.ann.codebook
         self.meta = v.meta
@@ -312,7 +313,7 @@ class Site:
     def page(self, title: str, body: str, root: str, here: str, head: str = "") -> str:
         nav = [("index.html", "Coding matrix"), ("index.html#comparisons", "Comparisons"), ("index.html#sources", "Sources"),
                ("codebook.html", "Codebook"), ("tables.html", "Distributions"), ("reliability.html", "Reliability"),
-               ("search.html", "Search")]
+               ("search.html", "Search"), ("about.html", "About")]
         current = ' aria-current="page"'
         links = "".join(f'<li><a href="{root}{href}"{current if href == here else ""}>{e(text)}</a></li>' for href, text in nav)
         meta = self.meta
@@ -437,7 +438,9 @@ class Site:
         for var in self.cb.facts:
             value = case[var.name]
             sections.append(
-                f'<section id="{e(var.name)}" tabindex="-1"><h2>{e(var.label)}</h2><p class="final">{e(self.value_text(var.name, value))}</p>'
+                f'<section id="{e(var.name)}" tabindex="-1"><h2>{e(var.label)}</h2>'
+                f'<p class="about">{e(words(var.description))} <a href="{root}codebook.html#{e(var.name)}">Codebook</a></p>'
+                f'<p class="final">{e(self.value_text(var.name, value))}</p>'
                 f"{self.quotes([r for r in self.evidence(cid, var.name) if r['coder'] is None], root)}</section>"
             )
         for var in self.cb.coded:
@@ -675,6 +678,25 @@ class Site:
         parts.append(f'<h2 id="cited">Cited passages</h2><ol class="cited">{items}</ol>')
         return self.page(self.source_title(source_id), "\n".join(parts), root, "")
 
+    def about_page(self) -> str:
+        """What the dataset is, how it was coded, and where its documents are."""
+        roles = "".join(f"<li>{e(c.id)}: {e(c.role)}</li>" for c in self.v.ann.coders.values())
+        documents = "".join(f'<li><a href="{e(name)}">{e(name)}</a></li>' for name, _ in self.documents)
+        body = (
+            f"<h1>About {e(self.meta.name)}</h1>\n<p>{e(words(self.meta.description))}</p>\n"
+            f"<p>Release {e(self.meta.version)} of {e(self.meta.date_released)}: {len(self.cases)} cases coded against codebook "
+            f'{e(self.cb.codebook_version)} (<a href="codebook.html">the codebook</a>).</p>\n'
+            "<h2>How it was coded</h2>\n<p>Every case was coded on every variable by more than one coder, each value with its "
+            "rationale, confidence and evidence; where the codings disagreed, an adjudicator who had coded none of the cases "
+            'decided, and the case page says who and why. The <a href="reliability.html#coders">reliability page</a> says '
+            f"what kind of coder each one is and how far they agree.</p>\n<ul>{roles}</ul>\n"
+            "<h2>Documents</h2>\n<p>The datacard (what the dataset covers, how the cases were chosen, what it can and cannot "
+            "show) and the changelog (what changed in each release, and why), as Markdown:</p>\n"
+            f'<ul>{documents}</ul>\n<p>The <a href="tables.html">distributions</a> of the codes, and every published file '
+            'under <a href="index.html#downloads">downloads</a>. Each page ends with the citation of the dataset.</p>'
+        )
+        return self.page("About", body, "", "about.html")
+
     def reliability_page(self) -> str:
         """The figures of `policyframes reliability`, with what the coders are."""
         coders = "".join(f"<dt>{e(c.id)}: {e(c.role)}</dt><dd>{to_html(words(c.description))}</dd>" for c in self.v.ann.coders.values())
@@ -827,6 +849,8 @@ class Site:
         yield "reliability.html", self.reliability_page()
         yield "tables.html", self.tables_page()
         yield "search.html", self.search_page()
+        yield "about.html", self.about_page()
+        yield from self.documents
         yield "search-index.js", self.search_index()
         yield "search.js", files("policyframes").joinpath("assets/search.js").read_text(encoding="utf-8")
         yield "style.css", self.style()
@@ -844,15 +868,16 @@ class Site:
         yield "matrix.png", figure.png(matrix)
 
 
-def write_site(v: Validated, folder: Path, downloads: Sequence[tuple[str, str]] = ()) -> None:
+def write_site(v: Validated, folder: Path, downloads: Sequence[tuple[str, str]] = (), documents: Sequence[tuple[str, str]] = ()) -> None:
     """Write the site into a new folder, with a copy of the published files it offers for
     download (`downloads`: their paths relative to the folder above the site, and media
-    types), so that a site deployed on its own links to them."""
+    types), so that a site deployed on its own links to them, and the documents it shows
+    (`documents`: file name and Markdown text)."""
     for rel, _ in downloads:
         copy = folder / DOWNLOADS / rel
         copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(folder.parent / rel, copy)
-    for rel, content in Site(v, downloads).files():
+    for rel, content in Site(v, downloads, documents).files():
         path = folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)

@@ -85,7 +85,9 @@ def _croissant(out: Output) -> None:
 def _site(out: Output) -> None:
     out.arrow = {}  # the site reads the tables themselves; a large build needs the memory
     metadata = [(name, media) for name, media in METADATA_FILES if (out.folder / name).exists()]
-    write_site(out.v, out.folder / layout.SITE, distribution(out.folder, out.writers) + metadata)
+    changelog = (out.v.ann.root / layout.CHANGELOG).read_text(encoding="utf-8")
+    documents = [(layout.DATACARD, out.datacard), (layout.CHANGELOG, changelog)]
+    write_site(out.v, out.folder / layout.SITE, distribution(out.folder, out.writers) + metadata, documents)
 
 
 # The metadata files the site offers for download beside the data files.
