@@ -25,7 +25,7 @@ from policyframes import layout
 from policyframes.build import validate
 from policyframes.codebook import MISSING
 from policyframes.palette import MIN_CONTRAST, luminance, swatches
-from policyframes.passages import GAP, anchor, excerpt_blocks, mark_up, sentences
+from policyframes.passages import GAP, anchor, excerpt_blocks, mark_up, reflow, sentences
 from policyframes.serve import make_server
 from policyframes.site import Site
 from policyframes.textmatch import normalise
@@ -364,3 +364,18 @@ def test_the_about_page_links_the_datacard_and_the_changelog_of_the_release() ->
     assert {"DATACARD.md", "CHANGELOG.md", "codebook.html", "reliability.html#coders"} <= links
     for name in ("DATACARD.md", "CHANGELOG.md"):
         assert (SITE / name).read_text(encoding="utf-8") == (ROOT / name).read_text(encoding="utf-8")
+
+
+@given(st.text(alphabet="ab -\u2013\n\t", max_size=60))
+def test_reflow_joins_hard_wraps_and_keeps_every_offset_and_every_match(text: str) -> None:
+    shown = reflow(text)
+    assert len(shown) == len(text) and normalise(shown) == normalise(text)
+    assert all(shown[i] == c for i, c in enumerate(text) if c != "\n")
+    assert "\n\n" not in text or "\n\n" in shown
+
+
+def test_source_pages_show_paragraphs_not_hard_wraps() -> None:
+    text = (ROOT / layout.SOURCES_DIR / "zhang-2020-chongqing-model.txt").read_text(encoding="utf-8")
+    tree, _ = parse((SITE / "sources/zhang-2020-chongqing-model.html").read_text(encoding="utf-8"))
+    shown = "".join(div.text() for div in tree.find("div", class_="text"))
+    assert text.count("\n") > 2 * shown.count("\n") and normalise(shown) == normalise(text)

@@ -25,6 +25,16 @@ def anchor(start: int, end: int) -> str:
     return f"q{start}-{end}"
 
 
+_LINE_ENDS = re.compile("([-\u2010\u2011\u2013\u2014][ \t]*)?(\n+)")
+
+
+def reflow(text: str) -> str:
+    """The text for reading: a lone line break (a PDF's hard wrap) becomes a space, while
+    blank lines (paragraphs) and breaks after a hyphen or dash (which the quote rules join)
+    stay. The length, and so every offset, is unchanged."""
+    return _LINE_ENDS.sub(lambda m: m.group() if m.group(1) or len(m.group(2)) > 1 else " ", text)
+
+
 def mark_up(text: str, lo: int, hi: int, passages: Iterable[Span]) -> str:
     """HTML of text[lo:hi] with each passage (which must lie within it) in <mark> pieces."""
     spans = sorted(set(passages), key=lambda s: (s[0], -s[1]))

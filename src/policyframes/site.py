@@ -31,7 +31,7 @@ from .descriptives import STORED, crosstabs, distributions, evidence_by_kind
 from .markdown import MAX_ROWS, scroller, to_html
 from .meta import LANGUAGES
 from .palette import swatches
-from .passages import GAP, anchor, excerpt_blocks, mark_up
+from .passages import GAP, anchor, excerpt_blocks, mark_up, reflow
 from .reliability import full_report
 from .rows import PROVENANCE
 
@@ -651,7 +651,7 @@ class Site:
                 f'<p class="note">The full text follows, unmodified, by {e(", ".join(s["authors"]))}, reproduced under the licence '
                 f"{licence}. Cited passages are highlighted.</p>"
             )
-            parts.append(f'<h2>Text</h2><div class="text">{mark_up(text, 0, len(text), spans)}</div>')
+            parts.append(f'<h2>Text</h2><div class="text">{mark_up(reflow(text), 0, len(text), spans)}</div>')
         else:
             parts.append(
                 f'<p class="note">The dataset does not redistribute this text in full (licence: {licence}). Only the sentences '
@@ -664,7 +664,7 @@ class Site:
                 if text[last:lo].strip():
                     shown.append(f'<p class="gap">{GAP}</p>')
                 inside = spans[bisect_left(spans, (lo, lo)):bisect_left(spans, (hi, hi))]  # spans is sorted
-                shown.append(f'<div class="text">{mark_up(text, lo, hi, [sp for sp in inside if sp[1] <= hi])}</div>')
+                shown.append(f'<div class="text">{mark_up(reflow(text), lo, hi, [sp for sp in inside if sp[1] <= hi])}</div>')
                 last = hi
             if text[last:].strip():
                 shown.append(f'<p class="gap">{GAP}</p>')
