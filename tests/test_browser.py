@@ -415,3 +415,21 @@ def test_chinese_names_render_as_glyphs_without_a_chinese_system_font(latin_only
     name.screenshot(path=str(tmp_path / "name_zh.png"))
     page.close()
 
+
+
+def test_rows_sort_by_a_coded_variable_in_codebook_order(site: Watched) -> None:
+    v = dataset()
+    cases = v.tables.cases
+    order = {code: i for i, code in enumerate(v.ann.codebook.allowed("mobilisation_level"))}
+    page = site.page
+    page.goto(site.base + "index.html")
+    page.select_option("select[data-sort]", "mobilisation_level")
+    assert "sort=mobilisation_level" in page.url
+    shown = page.locator("table.matrix tbody tr").evaluate_all("rows => rows.map(r => r.dataset.case)")
+    ranks = [order[cases.set_index("case_id").mobilisation_level[c]] for c in shown]
+    assert sorted(shown) == sorted(cases.case_id) and ranks == sorted(ranks) and len(set(ranks)) > 1
+    page.reload()
+    assert page.locator("table.matrix tbody tr").evaluate_all("rows => rows.map(r => r.dataset.case)") == shown
+    page.select_option("select[data-sort]", "")
+    assert page.locator("table.matrix tbody tr").evaluate_all("rows => rows.map(r => r.dataset.case)") == cases.case_id.tolist()
+    site.check_clean()

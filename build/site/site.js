@@ -23,29 +23,58 @@
     target.focus({ preventScroll: true });
   }
 
-  // The filters' state lives in the address (?policy_type=...&framing=...), so that a
-  // filtered matrix can be linked to, and Back shows what the selects say.
+  // The filters' and the sort's state lives in the address (?policy_type=...&sort=...), so
+  // that a filtered, sorted matrix can be linked to, and Back shows what the selects say.
   function setUpFilters() {
     var form = document.querySelector("form.filters");
     if (!form) {
       return;
     }
     var selects = form.querySelectorAll("select[data-filter]");
-    var rows = document.querySelectorAll("table.matrix tbody tr");
+    var sorter = form.querySelector("select[data-sort]");
+    var controls = Array.prototype.slice.call(selects).concat([sorter]);
+    var body = document.querySelector("table.matrix tbody");
+    var rows = Array.prototype.slice.call(body.querySelectorAll("tr"));
+    var original = rows.slice();
     var status = form.querySelector(".status");
     function fromAddress() {
       var params = new URLSearchParams(location.search);
-      selects.forEach(function (select) {
-        var wanted = params.get(select.getAttribute("data-filter")) || "";
+      controls.forEach(function (select) {
+        var wanted = params.get(name(select)) || "";
         var known = Array.prototype.some.call(select.options, function (option) { return option.value === wanted; });
         select.value = known ? wanted : "";
       });
     }
+    function name(select) {
+      return select.hasAttribute("data-sort") ? "sort" : select.getAttribute("data-filter");
+    }
+    // Sorted by a coded variable, rows follow the codebook's order of its categories (that
+    // of the variable's filter), missing statuses last; ties keep the dataset's order.
+    function sort() {
+      var key = sorter.value;
+      var filter = key && key !== "name" ? form.querySelector('select[data-filter="' + key + '"]') : null;
+      var rank = {};
+      if (filter) {
+        Array.prototype.forEach.call(filter.options, function (option, i) { rank[option.value] = i; });
+      }
+      function value(row) {
+        return key === "name" ? row.querySelector("th a").textContent : rank[row.getAttribute("data-" + key)];
+      }
+      var sorted = original.slice();
+      if (key) {
+        sorted.sort(function (a, b) {
+          var x = value(a), y = value(b);
+          var order = typeof x === "string" ? x.localeCompare(y) : x - y;
+          return order || original.indexOf(a) - original.indexOf(b);
+        });
+      }
+      sorted.forEach(function (row) { body.appendChild(row); });
+    }
     function toAddress() {
       var params = new URLSearchParams();
-      selects.forEach(function (select) {
+      controls.forEach(function (select) {
         if (select.value) {
-          params.set(select.getAttribute("data-filter"), select.value);
+          params.set(name(select), select.value);
         }
       });
       var query = params.toString();
@@ -65,8 +94,9 @@
         shown += keep ? 1 : 0;
       });
       status.textContent = shown + " of " + rows.length + " cases shown";
+      sort();
     }
-    selects.forEach(function (select) {
+    controls.forEach(function (select) {
       select.addEventListener("change", function () {
         toAddress();
         apply();

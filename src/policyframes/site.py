@@ -351,6 +351,9 @@ class Site:
             filters.append(
                 f'<label>{e(var.label)} <select data-filter="{e(name)}"><option value="">All</option>{options}</select></label>'
             )
+        keys = [("", "The dataset\u2019s order"), ("name", "Case name"), *((v.name, v.label) for v in coded)]
+        filters.append('<label>Sort by <select data-sort>' + "".join(f'<option value="{e(k)}">{e(label)}</option>' for k, label in keys)
+                       + "</select></label>")
         head = "".join(f'<th scope="col"><a href="codebook.html#{e(v.name)}">{e(v.label)}</a></th>' for v in coded)
         rows = []
         for case in self.cases:
