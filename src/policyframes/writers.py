@@ -85,8 +85,8 @@ def _croissant(out: Output) -> None:
 def _site(out: Output) -> None:
     out.arrow = {}  # the site reads the tables themselves; a large build needs the memory
     metadata = [(name, media) for name, media in METADATA_FILES if (out.folder / name).exists()]
-    changelog = (out.v.ann.root / layout.CHANGELOG).read_text(encoding="utf-8")
-    documents = [(layout.DATACARD, out.datacard), (layout.CHANGELOG, changelog)]
+    changelog = out.v.ann.root / layout.CHANGELOG  # a repository made for tests or benchmarks may have none
+    documents = [(layout.DATACARD, out.datacard)] + ([(layout.CHANGELOG, changelog.read_text(encoding="utf-8"))] if changelog.exists() else [])
     write_site(out.v, out.folder / layout.SITE, distribution(out.folder, out.writers) + metadata, documents)
 
 
