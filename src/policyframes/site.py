@@ -728,6 +728,7 @@ class Site:
         return self.page("Search", body, "", "search.html", head)
 
     def search_index(self) -> str:
+        """The search page's index: the cases, every rationale and every evidence item of a code or fact."""
         title_zh = self.cb.role("title_zh").name
         locality, policy_type = self.filters[1], self.filters[0]
 

@@ -1,0 +1,46 @@
+"""How heavy the site's pages get as the dataset grows: generates synthetic repositories
+(benchmarks/generate.py), renders their sites in memory and prints, for each size, the
+bytes of the home page, the search index and the largest case page, with the ratio of
+the home page to the 500 KB a phone reader should not have to download.
+
+    python benchmarks/page_weight.py 1000 10000 > benchmarks/results/page_weight.md
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from generate import generate  # noqa: E402
+
+from policyframes.site import Site  # noqa: E402
+from policyframes.validation import validate  # noqa: E402
+
+HOME_LIMIT = 500_000  # bytes
+
+
+def weights(n_cases: int) -> tuple[int, int, int]:
+    """(home page, search index, largest case page) in bytes of UTF-8, for n_cases cases."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "synthetic"
+        generate(root, n_cases)
+        site = Site(validate(root))
+        home = len(site.home().encode("utf-8"))
+        index = len(site.search_index().encode("utf-8"))
+        largest = max(len(site.case_page(case).encode("utf-8")) for case in site.cases)
+    return home, index, largest
+
+
+def main(sizes: list[int]) -> None:
+    print("| cases | home page KB | home / 500 KB | search index KB | largest case page KB |")
+    print("|---:|---:|---:|---:|---:|")
+    for n in sizes:
+        home, index, largest = weights(n)
+        print(f"| {n:,} | {home / 1000:,.0f} | {home / HOME_LIMIT:.2f} | {index / 1000:,.0f} | {largest / 1000:,.0f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main([int(n) for n in sys.argv[1:]] or [1000, 10000])
