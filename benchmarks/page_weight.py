@@ -35,6 +35,9 @@ def weights(n_cases: int) -> tuple[int, int, int]:
 
 
 def main(sizes: list[int]) -> None:
+    print("# Page weight of the site\n")
+    print(f"Command: `python benchmarks/page_weight.py {' '.join(map(str, sizes))}` (synthetic datasets of benchmarks/generate.py). "
+          "Bytes of UTF-8 as the build writes them; the target for the home page is 500 KB.\n")
     print("| cases | home page KB | home / 500 KB | search index KB | largest case page KB |")
     print("|---:|---:|---:|---:|---:|")
     for n in sizes:
