@@ -34,10 +34,10 @@ def evidence_entries(evidence: Iterable[dict[str, Any]], heading: Callable[[str,
         if ev["record_type"] not in ("code", "fact"):
             continue
         if ev["kind"] == "quote":
-            entry = {"k": "Quote", "x": ev["quote"], "u": f"sources/{ev['source_id']}.html#{anchor(int(ev['start']), int(ev['end']))}"}
+            kind, text, url = "Quote", ev["quote"], f"sources/{ev['source_id']}.html#{anchor(int(ev['start']), int(ev['end']))}"
         else:
-            entry = {"k": "Citation, paraphrased", "x": f"{ev['paraphrase']} ({ev['locator']})", "u": f"cases/{ev['case_id']}.html#{ev['dimension']}"}
-        out.append({"k": entry["k"], "t": heading(ev["case_id"], ev["dimension"]), "x": entry["x"], "u": entry["u"]})
+            kind, text, url = "Citation, paraphrased", f"{ev['paraphrase']} ({ev['locator']})", f"cases/{ev['case_id']}.html#{ev['dimension']}"
+        out.append({"k": kind, "t": heading(ev["case_id"], ev["dimension"]), "x": text, "u": url})
     return out
 
 

@@ -364,11 +364,9 @@ class Site:
                 f'{CONTESTED if (cid, v.name) in self.adjudication else ""}</a></td>'
                 for v in coded
             )
-            locality, policy_type = self.filters[1], self.filters[0]
-            where = f"{case[locality]} \u00b7 {self.label(policy_type, case[policy_type])}"
             rows.append(
                 f'<tr data-case="{e(cid)}"{data}><th scope="row"><a href="cases/{e(cid)}.html">{e(case[self.title])}</a>'
-                f'<span class="where">{e(where)}</span></th>{cells}</tr>'
+                f'<span class="where">{e(self.where(case))}</span></th>{cells}</tr>'
             )
         comparisons = "".join(
             f'<li><a href="comparisons/{e(c.id)}.html">{e(self.case[c.cases[0]][self.title])} vs. {e(self.case[c.cases[1]][self.title])}</a>'
@@ -404,6 +402,11 @@ class Site:
         )
         head = f'<script type="application/ld+json">\n{self.dataset_jsonld()}\n</script>\n'
         return self.page("Coding matrix", body, "", "index.html", head)
+
+    def where(self, case: dict[str, Any]) -> str:
+        """Where a case took place and what kind of policy it is, as the matrix shows it."""
+        policy_type, locality = self.filters[:2]
+        return f"{case[locality]} \u00b7 {self.label(policy_type, case[policy_type])}"
 
     def legend(self) -> str:
         """What the colours of each column of the matrix mean: each variable has a scale of its own."""
@@ -649,12 +652,13 @@ class Site:
                          "source at the address above to check each one.</p>")
             parts.append(f'<h2 id="cited">Cited places</h2><ol class="cited">{items}</ol>')
             return self.page(self.source_title(source_id), "\n".join(parts), root, "")
+        shown_text = reflow(text)  # for reading; offsets unchanged
         if s["full_text_included"]:
             parts.append(
                 f'<p class="note">The full text follows, unmodified, by {e(", ".join(s["authors"]))}, reproduced under the licence '
                 f"{licence}. Cited passages are highlighted.</p>"
             )
-            parts.append(f'<h2>Text</h2><div class="text">{mark_up(reflow(text), 0, len(text), spans)}</div>')
+            parts.append(f'<h2>Text</h2><div class="text">{mark_up(shown_text, 0, len(text), spans)}</div>')
         else:
             parts.append(
                 f'<p class="note">The dataset does not redistribute this text in full (licence: {licence}). Only the sentences '
@@ -667,7 +671,7 @@ class Site:
                 if text[last:lo].strip():
                     shown.append(f'<p class="gap">{GAP}</p>')
                 inside = spans[bisect_left(spans, (lo, lo)):bisect_left(spans, (hi, hi))]  # spans is sorted
-                shown.append(f'<div class="text">{mark_up(reflow(text), lo, hi, [sp for sp in inside if sp[1] <= hi])}</div>')
+                shown.append(f'<div class="text">{mark_up(shown_text, lo, hi, [sp for sp in inside if sp[1] <= hi])}</div>')
                 last = hi
             if text[last:].strip():
                 shown.append(f'<p class="gap">{GAP}</p>')
@@ -730,13 +734,11 @@ class Site:
     def search_index(self) -> str:
         """The search page's index: the cases, every rationale and every evidence item of a code or fact."""
         title_zh = self.cb.role("title_zh").name
-        locality, policy_type = self.filters[1], self.filters[0]
 
         def heading(case_id: str, dim: str) -> str:
             return f"{self.case[case_id][self.title]} \u00b7 {self.cb.variable(dim).label}"
 
-        entries = search.case_entries(self.cases, self.title, title_zh,
-                                      lambda c: f"{c[locality]}, {self.label(policy_type, c[policy_type])}")
+        entries = search.case_entries(self.cases, self.title, title_zh, self.where)
         entries += search.rationale_entries(_records(self.v.tables.codings), heading)
         entries += search.evidence_entries(_records(self.v.tables.evidence), heading)
         return search.index_script(entries)
