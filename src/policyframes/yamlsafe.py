@@ -172,7 +172,8 @@ _NEXT_KEY = _Key()
 
 
 def _document(loader: Any) -> Any:
-    """Build the single document of the stream from parser events, without recursion."""
+    """Build the single document of the stream from parser events, without recursion.
+    The path of a key or value is worked out only for an error message."""
     loader.get_event()  # stream start
     if loader.check_event(yaml.StreamEndEvent):
         raise YamlError("the file is empty", 1, code="yaml.empty")
@@ -181,47 +182,54 @@ def _document(loader: Any) -> Any:
     pending: list[Any] = []  # per open mapping: the key waiting for its value, or _NEXT_KEY
     trail: list[str | int] = []  # where each open node but the first sits in its parent
     root: Any = None
+    get_event = loader.get_event
     while True:
-        event = loader.get_event()
-        line = event.start_mark.line + 1
-        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+        event = get_event()
+        kind_of_event = type(event)
+        if kind_of_event is _MAP_END or kind_of_event is _SEQ_END:
             open_nodes.pop()
             pending.pop()
             if not open_nodes:
                 break
             trail.pop()
             continue
+        line = event.start_mark.line + 1
         parent = open_nodes[-1] if open_nodes else None
-        is_key = isinstance(parent, LDict) and pending[-1] is _NEXT_KEY
-        slot = len(parent) if isinstance(parent, LList) else pending[-1] if parent is not None else None
-        where = field_path(trail if slot is None or is_key else [*trail, slot])
-        if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
-            raise YamlError("YAML anchors (&) and aliases (*) are not allowed", line, where, "yaml.anchor")
-        if isinstance(event, yaml.ScalarEvent):
-            kind, value = _scalar(loader, event, line, where)
-        else:
-            kind, value = _collection(event, line, where)
+        in_map = type(parent) is LDict
+        is_key = in_map and pending[-1] is _NEXT_KEY
+        slot = len(parent) if type(parent) is LList else pending[-1] if parent is not None else None
+        try:
+            if kind_of_event is _ALIAS or event.anchor is not None:
+                raise YamlError("YAML anchors (&) and aliases (*) are not allowed", line, code="yaml.anchor")
+            if kind_of_event is _SCALAR:
+                kind, value = _scalar(loader, event, line)
+            else:
+                kind, value = _collection(event, line)
+            if is_key:
+                if kind == "merge":
+                    raise YamlError("YAML merge keys (<<) are not allowed", line, code="yaml.merge-key")
+                if type(value) is not str:
+                    shown = "a mapping" if kind == "map" else "a list" if kind == "seq" else repr(value)
+                    raise YamlError(f"keys must be text, not {shown}", line, code="yaml.key-type")
+        except YamlError as exc:
+            exc.field = field_path(trail if slot is None or is_key else [*trail, slot])
+            raise
         if is_key:
-            if kind == "merge":
-                raise YamlError("YAML merge keys (<<) are not allowed", line, where, "yaml.merge-key")
-            if not isinstance(value, str):
-                shown = "a mapping" if kind == "map" else "a list" if kind == "seq" else repr(value)
-                raise YamlError(f"keys must be text, not {shown}", line, where, "yaml.key-type")
             if value in parent:  # type: ignore[operator]  # is_key: parent is an LDict
                 raise YamlError(f"duplicate key {value!r} (first on line {parent.key_lines[value]})", line,  # type: ignore[union-attr]
                                 field_path([*trail, value]), "yaml.duplicate-key")
             parent.key_lines[value] = line  # type: ignore[union-attr]
             pending[-1] = value
             continue
-        if isinstance(parent, LDict):
-            parent[pending[-1]] = value
+        if in_map:
+            parent[pending[-1]] = value  # type: ignore[index]  # in_map: parent is an LDict
             pending[-1] = _NEXT_KEY
-        elif isinstance(parent, LList):
-            parent.item_lines.append(line)
-            parent.append(value)
+        elif parent is not None:
+            parent.item_lines.append(line)  # type: ignore[union-attr]  # an LList
+            parent.append(value)  # type: ignore[union-attr]
         else:
             root = value
-        if kind in ("map", "seq"):
+        if kind == "map" or kind == "seq":
             if len(open_nodes) == MAX_DEPTH:
                 raise YamlError(f"YAML nested more than {MAX_DEPTH} levels deep", line, code="yaml.too-deep")
             if parent is not None:
@@ -239,14 +247,18 @@ def _document(loader: Any) -> Any:
     return root
 
 
-def _collection(event: Any, line: int, where: str) -> tuple[str, LDict | LList]:
-    kind = "map" if isinstance(event, yaml.MappingStartEvent) else "seq"
+_MAP_END, _SEQ_END, _ALIAS, _SCALAR = yaml.MappingEndEvent, yaml.SequenceEndEvent, yaml.AliasEvent, yaml.ScalarEvent
+_DECIMAL = frozenset("0123456789")
+
+
+def _collection(event: Any, line: int) -> tuple[str, LDict | LList]:
+    kind = "map" if type(event) is yaml.MappingStartEvent else "seq"
     if event.tag not in (None, "!", _TAG + kind):
-        raise YamlError(f"YAML tag {event.tag!r} is not allowed", line, where, "yaml.tag")
+        raise YamlError(f"YAML tag {event.tag!r} is not allowed", line, code="yaml.tag")
     return kind, (LDict(line) if kind == "map" else LList(line))
 
 
-def _scalar(loader: Any, event: Any, line: int, where: str) -> tuple[str, Any]:
+def _scalar(loader: Any, event: Any, line: int) -> tuple[str, Any]:
     tag = event.tag
     if tag is None or tag == "!":
         tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
@@ -254,12 +266,15 @@ def _scalar(loader: Any, event: Any, line: int, where: str) -> tuple[str, Any]:
     if kind in _TEXT_TAGS or kind == "merge":
         return kind, event.value
     if not tag.startswith(_TAG) or kind not in _SCALAR_TAGS:
-        raise YamlError(f"YAML tag {tag!r} is not allowed", line, where, "yaml.tag")
-    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
+        raise YamlError(f"YAML tag {tag!r} is not allowed", line, code="yaml.tag")
+    value = event.value
+    if kind == "int" and value and (value == "0" or value[0] != "0") and _DECIMAL.issuperset(value):
+        return kind, int(value)  # a plain decimal, the common case (YAML 1.1 reads 012 as octal, 1_000 with its underscore)
+    node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark)
     try:
         return kind, yaml.SafeLoader.yaml_constructors[tag](_SCALAR_CONSTRUCTOR, node)
     except (ValueError, KeyError, IndexError):
-        raise YamlError(f"cannot read {event.value!r} as {kind}", line, where, "yaml.scalar") from None
+        raise YamlError(f"cannot read {value!r} as {kind}", line, code="yaml.scalar") from None
 
 
 _SCALAR_CONSTRUCTOR = yaml.SafeLoader("")
