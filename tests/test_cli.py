@@ -86,7 +86,7 @@ def test_locate_refuses_files_outside_the_repository_and_links(repo: Path, tmp_p
 def test_traceback_shows_the_full_trace_of_an_internal_error(repo: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:
     import policyframes.validation
 
-    def broken(root: Path) -> None:
+    def broken(root: Path, use_cache: bool = True) -> None:
         raise RuntimeError("planted")
 
     monkeypatch.setattr(policyframes.validation, "validate", broken)

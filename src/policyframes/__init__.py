@@ -18,7 +18,9 @@ the use side imports nothing but core (tests/test_layers.py reads this map):
     read     records      parsed YAML checked against a record model, as located problems
     read     models       the record models, generated from the codebook
     read     textmatch    quote normalisation and matching
+    read     quotes       each quote checked against its source text and the codebook's examples
     read     rows         a record's rows of the tables, with their provenance
+    read     cache        what reading unchanged case and coding files gave, kept between runs
     read     annotations  every file of a repository read and checked, in parallel chunks
     read     locate       the one command that writes into the annotations (offsets)
     tables   tables       records -> tables, a pure function

@@ -12,15 +12,18 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
 from pydantic import BaseModel
 
 from . import layout
+from .cache import Chunk, FileCache, Seen, code_digest
+from .cache import key as cache_key
 from .codebook import MISSING, Codebook
 from .models import (
     CodersFile,
@@ -38,9 +41,11 @@ from .models import (
     units_model,
 )
 from .problems import Problem, field_path
-from .records import line_of, validate
+from .quotes import COLUMNS as QUOTE_COLUMNS
+from .quotes import QuoteCheck, examples
+from .records import line_of, path_at, validate
 from .rows import Rows
-from .yamlsafe import LDict, YamlError, load_file
+from .yamlsafe import MAX_BYTES, LDict, YamlError, decode, load_file, loads
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 CHUNK_FILES = 500  # files per chunk of rows (fixed: the Parquet bytes depend on it)
@@ -92,13 +97,14 @@ def linked(root: Path, rel: str) -> bool:
     return (root / rel).resolve() != root.resolve() / rel
 
 
-def read_yaml(root: Path, rel: str, problems: list[Problem]) -> Any | None:
-    """Parse one YAML file; on failure record the problem and return None."""
-    if linked(root, rel):
+def read_yaml(root: Path, rel: str, problems: list[Problem], raw: bytes | None = None) -> Any | None:
+    """Parse one YAML file (from `raw`, its bytes, when they were read already); on failure
+    record the problem and return None."""
+    if raw is None and linked(root, rel):  # bytes are read only from a regular file in a folder that is no link
         problems.append(Problem(rel, 0, "", "symbolic links are not allowed in annotations", "file.symlink"))
         return None
     try:
-        return load_file(root / rel)
+        return load_file(root / rel) if raw is None else loads(decode(raw))
     except YamlError as exc:
         problems.append(Problem(rel, exc.line, exc.field, exc.message, exc.code))
     return None
@@ -222,23 +228,30 @@ def _at(data: Any, path: tuple[Any, ...]) -> Any:
     return data
 
 
+def _names(folder: Path) -> list[str]:
+    """The names in a folder (none where it is no folder)."""
+    try:
+        return os.listdir(folder)
+    except (NotADirectoryError, FileNotFoundError, PermissionError):
+        return []
+
+
 def case_files(root: Path) -> list[str]:
     """Case files, relative to root, in name order (files starting with _ are templates)."""
-    folder = root / layout.CASES_DIR
-    return sorted(f"{layout.CASES_DIR}/{p.name}" for p in folder.glob("*.yaml") if not p.name.startswith("_"))
+    return sorted(f"{layout.CASES_DIR}/{n}" for n in _names(root / layout.CASES_DIR) if n.endswith(".yaml") and not n.startswith("_"))
 
 
 def _misnamed_case_files(root: Path) -> list[str]:
     """Files that look like case files but would not be read (such as .yml)."""
-    folder = root / layout.CASES_DIR
-    return sorted(f"{layout.CASES_DIR}/{p.name}" for p in folder.glob("*") if p.suffix.lower() in (".yaml", ".yml")
-                  and p.suffix != ".yaml" and not p.name.startswith(("_", ".")))
+    return sorted(f"{layout.CASES_DIR}/{n}" for n in _names(root / layout.CASES_DIR)
+                  if os.path.splitext(n)[1].lower() in (".yaml", ".yml") and not n.endswith(".yaml") and not n.startswith(("_", ".")))
 
 
 def coding_files(root: Path) -> list[str]:
     """Files of further coders, annotations/codings/<coder>/<case_id>.yaml, in name order."""
     folder = root / layout.CODINGS_DIR
-    return sorted(f"{layout.CODINGS_DIR}/{p.parent.name}/{p.name}" for p in folder.glob("*/*.yaml") if p.name != layout.UNITS)
+    return sorted(f"{layout.CODINGS_DIR}/{coder}/{n}" for coder in _names(folder) if (folder / coder).is_dir()
+                  for n in _names(folder / coder) if n.endswith(".yaml") and n != layout.UNITS)
 
 
 def units_files(root: Path) -> list[str]:
@@ -255,96 +268,206 @@ class _Chunk:
     placeholders: frozenset[str] = frozenset()
     matches: dict[tuple[str, str], str | None] = field(default_factory=dict)  # (coder, unit) -> case
     earlier: frozenset[str] = frozenset()  # coders of an earlier round, under an earlier codebook
+    cache: FileCache | None = None  # the index of these files only; None: no cache
     records: list[CaseRecord] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     rows: dict[str, Any] = field(default_factory=dict)
 
 
-def _read_chunk(chunk: _Chunk, cb: Codebook) -> _Chunk:
-    """Read, validate and turn into rows the files of one chunk."""
+def _read_chunk(chunk: _Chunk, cb: Codebook, quotes: QuoteCheck) -> _Chunk:
+    """Read, validate, turn into rows and check the quotes of the files of one chunk. With
+    a cache, a file unchanged since the chunk's last entry gives its rows and records from
+    there; the chunk's new entry is stored when every file could be read."""
     rows = Rows(cb)
     model = case_model(cb) if chunk.kind == "case" else coding_file_model(cb)
+    cache = chunk.cache
+    earlier = _earlier_rows(cache, chunk.files) if cache is not None else {}
+    folders: dict[str, bool] = {}  # folder -> whether it, or one on the way to it, is a symbolic link
+    clean: dict[str, list[dict[str, Any]]] = {}  # file without problems -> its records
     for rel in chunk.files:
-        folder, stem = Path(rel).parent.name, Path(rel).stem
-        data = read_yaml(chunk.root, rel, chunk.problems)
-        version = data.get("codebook_version") if chunk.kind == "coding" and isinstance(data, dict) else cb.codebook_version
-        if version != cb.codebook_version and version not in cb.codings_valid_from:
-            if folder not in chunk.earlier:  # an earlier round's files are kept for the record, not read
-                chunk.problems.append(Problem(
-                    rel, line_of(data, ("codebook_version",)), "codebook_version",
-                    f"coded under codebook {version!r}, but the codebook is {cb.codebook_version}: a coding enters the dataset "
-                    "only under the codebook it was made with, or one the codebook's codings_valid_from lists (list an earlier round's coder with `earlier_round` in "
-                    f"{layout.CODERS})", "coding.codebook-version"))
-            continue
-        data, record = validated(data, rel, model, chunk.problems)
-        if chunk.kind == "case" and isinstance(data, dict):
-            chunk.problems += placeholders_left(data, rel, chunk.placeholders)
-        if record is None:
-            continue
-        if chunk.kind == "coding" and record.coder != folder:
-            chunk.problems.append(Problem(rel, line_of(data, ("coder",)), "coder", f"coder {record.coder!r} differs from the folder name {folder!r}", "coding.folder"))
-        elif record.case_id != stem:
-            message = f"case id {record.case_id!r} differs from the file name {stem!r}"
-            other = f"{Path(rel).parent}/{record.case_id}.yaml"
-            if chunk.kind == "case" and (chunk.root / other).is_file():
-                message += f"; {record.case_id!r} is the id of {other}: case ids must be unique"
-            chunk.problems.append(Problem(rel, line_of(data, ("case_id",)), "case_id", message, "case.file-name"))
-        elif chunk.kind == "case":
-            rows.case(rel, record)
-            codings = {v.name: getattr(record.codes, v.name) for v in cb.coded}
-            adjudicated = {dim: bool(c.adjudication.evidence) for dim, c in codings.items() if c.adjudication is not None}
-            chunk.records.append(CaseRecord(rel, record.case_id, adjudicated, record.single_coded is not None))
+        raw: bytes | None = None
+        seen = None
+        folder = rel.rpartition("/")[0]
+        if folders.setdefault(folder, linked(chunk.root, folder)):
+            pass  # read_yaml reports the link
+        elif cache is None:
+            raw = _regular_file_bytes(chunk.root / rel)
         else:
-            case_id = chunk.matches.get((record.coder, record.case_id), record.case_id)
-            if case_id is not None:  # a unit that is no case of the dataset enters no table but units
-                rows.other_coding(rel, record, case_id)
-                chunk.records.append(CaseRecord(rel, case_id))
+            raw, seen = cache.content(rel)
+            if seen is not None and rel in earlier and earlier[rel][0] == seen.sha256:
+                _, columns, records = earlier[rel]
+                rows.extend(columns)
+                chunk.records += [CaseRecord(**record) for record in records]
+                clean[rel] = records
+                continue
+            if seen is not None and raw is None:  # the index vouched for rows that are not there
+                raw, seen = cache.content(rel, trust_index=False)
+        n_problems, n_records = len(chunk.problems), len(chunk.records)
+        _read_file(chunk, rel, raw, cb, model, rows, quotes)
+        if len(chunk.problems) == n_problems:
+            clean[rel] = [asdict(r) for r in chunk.records[n_records:]]
     chunk.rows = rows.arrow()
+    if cache is not None and len(cache.seen) == len(chunk.files):
+        name = cache.chunk_name(chunk.kind, [(rel, cache.seen[rel].sha256) for rel in chunk.files])
+        cache.put_chunk(name, Chunk(chunk.rows, clean, {rel: cache.seen[rel].sha256 for rel in clean}))
     return chunk
 
 
-_worker_codebook: Codebook | None = None
+def _regular_file_bytes(path: Path) -> bytes | None:
+    """The bytes of a regular file that is not too large to read; None for anything else
+    (read_yaml then says what is wrong with it)."""
+    try:
+        info = path.lstat()
+        return path.read_bytes() if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_BYTES else None
+    except OSError:
+        return None
 
 
-def _start_worker(cb: Codebook) -> None:
-    global _worker_codebook
-    _worker_codebook = cb
+def _earlier_rows(cache: FileCache, files: list[str]) -> dict[str, tuple[str, dict[str, dict[str, list[Any]]], list[dict[str, Any]]]]:
+    """The SHA-256, rows and records of each file as the chunk entries of the last run hold them."""
+    found: dict[str, tuple[str, dict[str, dict[str, list[Any]]], list[dict[str, Any]]]] = {}
+    wanted = set(files)
+    for name in sorted({cache.index[rel].chunk for rel in files if rel in cache.index} - {""}):
+        entry = cache.get_chunk(name)
+        if entry is not None:
+            for rel, columns in entry.rows_of_files().items():
+                if rel in wanted:
+                    found[rel] = entry.sha256[rel], columns, entry.records[rel]
+    return found
+
+
+def _read_file(chunk: _Chunk, rel: str, raw: bytes | None, cb: Codebook, model: type[BaseModel], rows: Rows, quotes: QuoteCheck) -> None:
+    """Read one case or coding file (from `raw`, its bytes, when given) into rows and records."""
+    folder, stem = Path(rel).parent.name, Path(rel).stem
+    data = read_yaml(chunk.root, rel, chunk.problems, raw)
+    version = data.get("codebook_version") if chunk.kind == "coding" and isinstance(data, dict) else cb.codebook_version
+    if version != cb.codebook_version and version not in cb.codings_valid_from:
+        if folder not in chunk.earlier:  # an earlier round's files are kept for the record, not read
+            chunk.problems.append(Problem(
+                rel, line_of(data, ("codebook_version",)), "codebook_version",
+                f"coded under codebook {version!r}, but the codebook is {cb.codebook_version}: a coding enters the dataset "
+                "only under the codebook it was made with, or one the codebook's codings_valid_from lists (list an earlier round's coder with `earlier_round` in "
+                f"{layout.CODERS})", "coding.codebook-version"))
+        return
+    data, record = validated(data, rel, model, chunk.problems)
+    if chunk.kind == "case" and isinstance(data, dict):
+        chunk.problems += placeholders_left(data, rel, chunk.placeholders)
+    if record is None:
+        return
+    first = rows.marks().get("evidence", 0)
+    if chunk.kind == "coding" and record.coder != folder:
+        chunk.problems.append(Problem(rel, line_of(data, ("coder",)), "coder", f"coder {record.coder!r} differs from the folder name {folder!r}", "coding.folder"))
+    elif record.case_id != stem:
+        message = f"case id {record.case_id!r} differs from the file name {stem!r}"
+        other = f"{Path(rel).parent}/{record.case_id}.yaml"
+        if chunk.kind == "case" and (chunk.root / other).is_file():
+            message += f"; {record.case_id!r} is the id of {other}: case ids must be unique"
+        chunk.problems.append(Problem(rel, line_of(data, ("case_id",)), "case_id", message, "case.file-name"))
+    elif chunk.kind == "case":
+        rows.case(rel, record)
+        codings = {v.name: getattr(record.codes, v.name) for v in cb.coded}
+        adjudicated = {dim: bool(c.adjudication.evidence) for dim, c in codings.items() if c.adjudication is not None}
+        chunk.records.append(CaseRecord(rel, record.case_id, adjudicated, record.single_coded is not None))
+    else:
+        case_id = chunk.matches.get((record.coder, record.case_id), record.case_id)
+        if case_id is not None:  # a unit that is no case of the dataset enters no table but units
+            rows.other_coding(rel, record, case_id)
+            chunk.records.append(CaseRecord(rel, case_id))
+    evidence = rows.rows["evidence"]
+    if len(evidence.get("_file", ())) > first:
+        chunk.problems += quotes.problems(rel, list(zip(*(evidence[c][first:] for c in QUOTE_COLUMNS))),
+                                          lambda where: line_of(data, path_at(data, where)))
+
+
+_worker: tuple[Codebook, QuoteCheck] | None = None
+
+
+def _start_worker(cb: Codebook, texts: dict[str, str]) -> None:
+    global _worker
+    _worker = cb, QuoteCheck(texts, examples(cb))
 
 
 def _read_in_worker(chunk: _Chunk) -> _Chunk:
-    assert _worker_codebook is not None
-    return _read_chunk(chunk, _worker_codebook)
+    assert _worker is not None
+    return _read_chunk(chunk, *_worker)
 
 
-def _read_chunks(chunks: list[_Chunk], cb: Codebook) -> Iterator[_Chunk]:
+def _read_chunks(chunks: list[_Chunk], cb: Codebook, texts: dict[str, str]) -> Iterator[_Chunk]:
     """Read the chunks, in order: in worker processes when there are many files."""
     workers = min(os.cpu_count() or 1, len(chunks))
     if sum(len(c.files) for c in chunks) < PARALLEL_FILES or workers < 2:
-        yield from (_read_chunk(chunk, cb) for chunk in chunks)
+        quotes = QuoteCheck(texts, examples(cb))
+        yield from (_read_chunk(chunk, cb, quotes) for chunk in chunks)
         return
-    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(cb,)) as pool:
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(cb, texts)) as pool:
         yield from pool.map(_read_in_worker, chunks)
 
 
-def _read_case_files(root: Path, ann: Annotations) -> None:
+def _cache_key(root: Path, ann: Annotations) -> str:
+    """The key of the cache: what reading a case or coding file depends on besides the file."""
+    parts = [code_digest()]
+    for rel in (layout.CODEBOOK, layout.TEMPLATE, layout.SOURCES_META, layout.CODERS, layout.UNIT_MATCHES):
+        try:
+            parts.append(rel.encode() + b"\0" + (root / rel).read_bytes())
+        except OSError:
+            parts.append(rel.encode())
+    parts += [f"{sid}\0{s.text}".encode("utf-8", "surrogatepass") for sid, s in sorted(ann.sources.items()) if s.text is not None]
+    return cache_key(parts)
+
+
+def _read_case_files(root: Path, ann: Annotations, use_cache: bool) -> None:
     ann.case_files = case_files(root)
     for rel in _misnamed_case_files(root):
         ann.problems.append(Problem(rel, 0, "", f"not read: case files are named <case_id>.yaml (rename it to {Path(rel).stem}.yaml)", "file.misnamed"))
     left = placeholders(root, ann.codebook, ann.problems)
     matches = {(m.coder, m.unit): m.case for m in ann.unit_matches}
     earlier = frozenset(c.id for c in ann.coders.values() if c.earlier_round)
-    chunks = [_Chunk(root, kind, files[i:i + CHUNK_FILES], left, matches, earlier)
+    cache = FileCache.open(root, _cache_key(root, ann)) if use_cache else None
+    chunks = [_Chunk(root, kind, part, left, matches, earlier)
               for kind, files in (("case", ann.case_files), ("coding", coding_files(root)))
-              for i in range(0, len(files), CHUNK_FILES)]
-    for chunk in _read_chunks(chunks, ann.codebook):
+              for part in (files[i:i + CHUNK_FILES] for i in range(0, len(files), CHUNK_FILES))]
+    done: dict[int, _Chunk] = {}  # chunks the cache holds whole
+    seen: dict[str, Seen] = {}
+    if cache is not None:
+        for k, chunk in enumerate(chunks):
+            entry = _whole(cache, chunk, seen)
+            if entry is not None:
+                chunk.records, chunk.rows = [CaseRecord(**r) for rel in chunk.files for r in entry.records[rel]], entry.tables
+                done[k] = chunk
+            else:
+                chunk.cache = cache.for_files(chunk.files)
+    texts = {sid: s.text for sid, s in ann.sources.items() if s.text is not None}
+    read = _read_chunks([c for k, c in enumerate(chunks) if k not in done], ann.codebook, texts)
+    for k in range(len(chunks)):
+        chunk = done[k] if k in done else next(read)
+        if chunk.cache is not None:
+            seen.update(chunk.cache.seen)
         ann.problems += chunk.problems
         (ann.cases if chunk.kind == "case" else ann.other_codings).extend(chunk.records)
         for name, table in chunk.rows.items():
             ann.rows.setdefault(name, []).append(table)
+    if cache is not None:
+        cache.save(seen)
 
 
-def load_annotations(root: Path) -> Annotations:
-    """Read and validate every file; the result's problems list what is wrong."""
+def _whole(cache: FileCache, chunk: _Chunk, seen: dict[str, Seen]) -> Chunk | None:
+    """The cache's entry of a chunk whose files are all unchanged and had no problem, if any
+    (their records go into `seen`); the folders are checked for symbolic links as for a read."""
+    known = [cache.unchanged(rel) for rel in chunk.files]
+    if any(k is None or not k.chunk for k in known) or any(linked(chunk.root, f) for f in {rel.rpartition("/")[0] for rel in chunk.files}):
+        return None
+    name = cache.chunk_name(chunk.kind, [(rel, k.sha256) for rel, k in zip(chunk.files, known)])  # type: ignore[union-attr]
+    entry = cache.get_chunk(name) if all(k.chunk == name for k in known) else None  # type: ignore[union-attr]
+    if entry is None or entry.sha256 != {rel: k.sha256 for rel, k in zip(chunk.files, known)}:  # type: ignore[union-attr]
+        return None
+    seen.update(zip(chunk.files, known))  # type: ignore[arg-type]
+    return entry
+
+
+def load_annotations(root: Path, use_cache: bool = True) -> Annotations:
+    """Read and validate every file; the result's problems list what is wrong. Case and
+    coding files unchanged since an earlier run are taken from the cache (cache.py)
+    unless `use_cache` is false; the result is the same either way."""
     problems: list[Problem] = []
     raw, codebook = load_codebook_checked(root, problems)
     if codebook is None:
@@ -361,7 +484,7 @@ def load_annotations(root: Path) -> Annotations:
     if (root / layout.UNIT_MATCHES).exists():
         _, matched = read_validated(root, layout.UNIT_MATCHES, UnitMatchesFile, ann.problems)
         ann.unit_matches = matched.matches if matched is not None else []
-    _read_case_files(root, ann)
+    _read_case_files(root, ann, use_cache)
     data, comparisons = read_validated(root, layout.COMPARISONS, ComparisonsFile, ann.problems)
     if comparisons is not None:
         ann.comparisons_data = data

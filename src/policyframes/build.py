@@ -71,14 +71,15 @@ def _locked(root: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def build(root: Path) -> Validated:
-    """Validate, then write build/ and the generated documents (one build at a time)."""
+def build(root: Path, use_cache: bool = True) -> Validated:
+    """Validate, then write build/ and the generated documents (one build at a time);
+    `use_cache` as for validate."""
     with _locked(root):
-        return _build(root)
+        return _build(root, use_cache)
 
 
-def _build(root: Path) -> Validated:
-    v = validate(root)
+def _build(root: Path, use_cache: bool) -> Validated:
+    v = validate(root, use_cache)
     generated = generated_files(v)
     clean_stale(root, [(root / rel).parent for rel in generated])
     tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=root))

@@ -7,27 +7,25 @@ found by reading the failing row's file again: failures are rare, rows are many.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-import pyarrow
-import pyarrow.compute as pc
 
 from . import layout
 from .annotations import Annotations
 from .codebook import MISSING
 from .problems import Problem, not_one_of
+from .quotes import COLUMNS as QUOTE_COLUMNS
+from .quotes import QuoteCheck, examples
 from .records import line_of, path_at
 from .rows import PROVENANCE
 from .tables import Tables, rows_of
-from .textmatch import NormalisedText
 from .yamlsafe import YamlError, load_file
 
 
@@ -205,53 +203,15 @@ def _coding_rules(ctx: _Context) -> list[Rule]:
 def _evidence_rules(ctx: _Context) -> list[Rule]:
     cb, cases, evidence, texts, case_ids = ctx.cb, ctx.tables.cases, ctx.tables.evidence, ctx.texts, ctx.case_ids
     stored = {sid: t for sid, t in texts.items() if t is not None}
-    lengths = {sid: len(t) for sid, t in stored.items()}
-    listed = {(case_id, sid) for case_id, sids in dict(zip(cases["case_id"].tolist(), cases["sources"])).items() for sid in sids or ()}
-    # Each quote's source as a position in `known_sources` (-1: unknown, no stored text, or a citation), computed in Arrow.
-    known_sources = sorted(stored)
     is_quote = (evidence["kind"] == "quote").to_numpy()
-    which = pc.index_in(pyarrow.array(evidence["source_id"], pyarrow.large_string()),
-                        value_set=pyarrow.array(known_sources, pyarrow.large_string())).fill_null(-1).to_numpy()
-    which = np.where(is_quote, which, -1)
-    n_chars = np.array([lengths[sid] for sid in known_sources] + [0])[which]
-    inside = pd.Series(which < 0, index=evidence.index) | ((evidence["start"] >= 0) & (evidence["end"] > evidence["start"]) & (evidence["end"] <= n_chars))
-    index = {known_sources[k]: NormalisedText(stored[known_sources[k]]) for k in np.unique(which) if k >= 0}
-
-    def quoted(d: pd.DataFrame) -> pd.Series:
-        ok = np.ones(len(d), dtype=bool)  # quotes of unknown sources are reported as such
-        for first in range(0, len(d), _SLICE):  # a slice of rows at a time, source by source
-            starts, ends, quotes = (d[c].iloc[first:first + _SLICE].tolist() for c in ("start", "end", "quote"))
-            sources = which[first:first + len(quotes)]
-            for k in np.unique(sources[sources >= 0]):
-                rows = np.flatnonzero(sources == k).tolist()
-                ok[[first + i for i in rows]] = index[known_sources[k]].matches_all(
-                    [int(starts[i]) for i in rows], [int(ends[i]) for i in rows], [quotes[i] for i in rows])
-        return pd.Series(ok, index=d.index) | ~inside
-
-    examples = _examples(cb)
-    joined = "\0".join(examples)  # a quote inside an example is a substring of this, found in one search
-    contained = re.compile("|".join(map(re.escape, examples))) if examples else None  # an example inside a quote
-
-    def reused(d: pd.DataFrame) -> pd.Series:
-        def fresh(quote: Any) -> bool:
-            if not isinstance(quote, str):  # a citation: no quote
-                return True
-            quote = " ".join(quote.split())
-            return quote not in joined and (contained is None or contained.search(quote) is None)
-
-        return _each(d, ["quote"], fresh) if "quote" in d.columns else pd.Series(True, index=d.index)
-
+    listed = {f"{case_id}\0{sid}" for case_id, sids in zip(cases["case_id"].tolist(), cases["sources"]) for sid in sids or ()}
     return [
         _isin("evidence.unknown-source", "source_id", "source", sorted(texts), "source "),
-        Rule("evidence.example-reuse", "quote", reused, lambda r: "this quote is the codebook's example of "
-             f"{_example_in(' '.join(r['quote'].split()), examples)}: examples illustrate and are never evidence of a coded case; "
-             "quote another passage, or change the example in schema/codebook.yaml"),
         Rule("evidence.not-stored", "quote", lambda d: pd.Series(~is_quote, index=d.index) | ~d["source_id"].isin(texts.keys() - stored.keys()),
              lambda r: f"the repository stores no text of source {r['source_id']!r}, so nothing can be quoted from it: "
              "give the evidence as a citation (a locator and a paraphrase in your own words) instead of a quote"),
-        Rule("evidence.outside-source", "end", lambda d: inside, lambda r: f"offsets {int(r['start'])}..{int(r['end'])} are outside source {r['source_id']!r} ({lengths[r['source_id']]} characters)"),
-        Rule("evidence.quote-mismatch", "quote", quoted, lambda r: _mismatch(index[r["source_id"]], r)),
-        Rule("evidence.source-not-listed", "source", lambda d: _each(d, ["case_id", "source_id", "record_type"], lambda c, s, t: t == "relation" or s not in texts or c not in case_ids or (c, s) in listed),
+        Rule("evidence.source-not-listed", "source", lambda d: (d["record_type"] == "relation") | ~d["source_id"].isin(texts.keys())
+             | ~d["case_id"].isin(case_ids) | (d["case_id"] + "\0" + d["source_id"]).isin(listed),
              lambda r: f"source {r['source_id']!r} is not listed in the case's sources"),
         _isin("evidence.unknown-attribution", "attribution", "attribution", cb.attribution_codes),
     ]
@@ -323,11 +283,25 @@ def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
             _run(table, getattr(tables, table), build(ctx), unique, ctx.problems, ctx.lines)
         if table == "codings":
             _check_adjudications(ann, tables, ctx.problems, ctx.lines)
+        if table == "evidence" and table not in mismatched:
+            _check_quotes_read_whole(ann, tables.evidence, ctx.problems, ctx.lines)
     return ctx.problems + columns
 
 
-def words(text: str) -> str:
-    return " ".join(text.split())
+def _check_quotes_read_whole(ann: Annotations, evidence: pd.DataFrame, problems: list[Problem], lines: _Lines) -> None:
+    """The quote check of the files read whole (relations, tax design, conflicts); those of
+    case and coding files are checked as each file is read."""
+    whole = evidence[~evidence["_file"].str.startswith((layout.CASES_DIR + "/", layout.CODINGS_DIR + "/"))]
+    check = QuoteCheck({sid: s.text for sid, s in ann.sources.items() if s.text is not None}, examples(ann.codebook))
+    for file, rows in whole.groupby("_file", sort=False):
+        values = zip(*(rows[c].tolist() for c in QUOTE_COLUMNS))
+        problems += check.problems(str(file), [(f, k, s, _int(a), _int(b), q) for f, k, s, a, b, q in values],
+                                   partial(lines, str(file)))
+
+
+def _int(offset: Any) -> int | None:
+    """An offset of a table that also holds citations (a float, NaN for a citation)."""
+    return None if offset is None or offset != offset else int(offset)
 
 
 def _contrast(a: pd.Series, b: pd.Series) -> pd.Series:
@@ -352,21 +326,6 @@ def _cycle(case_id: str, parents: dict[str, Any]) -> list[str]:
 def _in_cycle(case_id: str, parents: dict[str, Any]) -> bool:
     chain = _cycle(case_id, parents)
     return chain[-1] in chain[:-1] and chain[-1] == case_id
-
-
-def _examples(cb: Any) -> dict[str, str]:
-    """Each category example of the codebook (whitespace normalised) -> "variable.category"."""
-    found: dict[str, str] = {}
-    for v in cb.variables:  # a category shared with another variable keeps the name of the variable that defines it
-        for c in v.categories:
-            if c.example:
-                found.setdefault(" ".join(c.example.text.split()), f"{v.name}.{c.code}")
-    return found
-
-
-def _example_in(quote: str, examples: dict[str, str]) -> str | None:
-    """The example that equals, contains or is contained in a quote, if any."""
-    return next((where for text, where in examples.items() if quote in text or text in quote), None)
 
 
 def check_columns(ann: Annotations, tables: Tables) -> list[Problem]:
@@ -432,18 +391,3 @@ def _check_adjudications(ann: Annotations, tables: Tables, problems: list[Proble
         lambda r: f"the case has {coders_per_case.get(r['case_id'], 0)} independent coding(s): add a second coder's file "
         f"(annotations/codings/<coder>/{r['case_id']}.yaml), or say `single_coded:` with the reason",
     )], None, problems, lines)
-
-
-def _mismatch(index: NormalisedText, row: Any) -> str:
-    row = {**row, "start": int(row["start"]), "end": int(row["end"])}  # offsets of a table that also holds citations
-    found = index.find_all(row["quote"])
-    if found:
-        return (f"quote does not match the source text at {row['start']}..{row['end']}; it occurs at "
-                f"{', '.join(f'{s}..{e}' for s, e in found)} (run `policyframes locate`)")
-    message = f"quote does not match the source text at {row['start']}..{row['end']}; the quote is not in the source"
-    near = index.closest(row["quote"])
-    if near is not None:
-        start, end, difference = near
-        message += f"; the closest passage is at {start}..{end}: \"{words(index.original(start, end))}\""
-        message += f"; {difference}" if difference else ""
-    return message

@@ -13,6 +13,7 @@ import traceback
 from pathlib import Path
 
 from . import layout
+from .cache import CACHE_DIR
 from .manifest import IntegrityError
 from .problems import Problem, ValidationFailed
 
@@ -35,7 +36,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from .validation import validate
 
     try:
-        v = validate(args.root)
+        v = validate(args.root, use_cache=not args.no_cache)
     except ValidationFailed as exc:
         _print_problems(exc.problems, args.format)
         return 1
@@ -64,7 +65,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .build import BuildLocked, build
 
     try:
-        v = build(args.root)
+        v = build(args.root, use_cache=not args.no_cache)
     except BuildLocked as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -240,12 +241,15 @@ def parser() -> argparse.ArgumentParser:
     def command(name: str, help: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, parents=[common], help=help, description=help[0].upper() + help[1:] + ".")
 
-    s = command("validate", "check every annotation file; write nothing")
+    no_cache = f"read every file again, neither using nor writing the cache of unchanged files ({CACHE_DIR}/)"
+    s = command("validate", "check every annotation file; write nothing but the cache")
     s.add_argument("--format", choices=["text", "json"], default="text", help="how to print problems")
+    s.add_argument("--no-cache", action="store_true", help=no_cache)
     s.set_defaults(func=cmd_validate)
 
     s = command("build", "validate, then write build/ and the generated documents")
     s.add_argument("--format", choices=["text", "json"], default="text", help="how to print problems")
+    s.add_argument("--no-cache", action="store_true", help=no_cache)
     s.set_defaults(func=cmd_build)
 
     s = command("locate", "find each evidence quote in its source and write its offsets")

@@ -82,6 +82,22 @@ class Rows:
         self.cb = cb
         self.rows = {name: _Columns() for name in cb.tables}
 
+    def marks(self) -> dict[str, int]:
+        """How many rows each table has so far."""
+        return {name: len(rows.get("_file", ())) for name, rows in self.rows.items()}
+
+    def since(self, marks: dict[str, int]) -> dict[str, dict[str, list[Any]]]:
+        """The rows added since `marks`, table by table and column by column."""
+        return {name: {c: values[marks[name]:] for c, values in rows.items()}
+                for name, rows in self.rows.items() if len(rows.get("_file", ())) > marks[name]}
+
+    def extend(self, columns: dict[str, dict[str, list[Any]]]) -> None:
+        """Add rows given as since() gives them."""
+        for name, given in columns.items():
+            rows = self.rows[name]
+            for c, values in given.items():
+                rows[c].extend(values)
+
     def arrow(self) -> dict[str, pa.Table]:
         """The rows gathered so far, table by table (tables without rows left out)."""
         columns = table_columns(self.cb)

@@ -28,9 +28,11 @@ class Validated:
         return frozenset(c.id for c in self.ann.coders.values() if c.certification)
 
 
-def validate(root: Path) -> Validated:
-    """Check everything; raise ValidationFailed with every problem found."""
-    ann = load_annotations(root)
+def validate(root: Path, use_cache: bool = True) -> Validated:
+    """Check everything; raise ValidationFailed with every problem found. Files unchanged
+    since an earlier run come from the cache unless `use_cache` is false (the result is
+    the same)."""
+    ann = load_annotations(root, use_cache)
     _, meta = read_validated(root, layout.DATASET_META, DatasetMeta, ann.problems)
     tables = assemble(ann)
     problems = ann.problems + check_tables(ann, tables)
