@@ -204,8 +204,8 @@ class Site:
     def _first_quote(self) -> pd.Series:
         """For each evidence row of a code or fact, the rank of its case and dimension by first quote."""
         ev = self.case_evidence.df
-        codes = ev[ev["record_type"].isin(["code", "fact"])]
-        return pd.Series(pd.factorize(codes["case_id"] + "\0" + codes["dimension"])[0], index=codes.index)
+        keys = ev.loc[ev["record_type"].isin(["code", "fact"]), ["case_id", "dimension"]]  # two columns, not the quotes
+        return keys.groupby(["case_id", "dimension"], sort=False).ngroup()
 
     def event_label(self, code: str) -> str:
         return next(t.label for t in self.cb.event_types if t.code == code)
