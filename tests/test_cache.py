@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import copy_repo
 import policyframes.annotations as reading
+from conftest import copy_repo
 from policyframes import cache
 from policyframes.problems import ValidationFailed
 from policyframes.validation import validate

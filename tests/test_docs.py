@@ -1,8 +1,11 @@
-"""The README documents every command, and the generated list of problem codes is complete."""
+"""The README documents every command, its benchmark tables come from the stored results, and the
+generated list of problem codes is complete."""
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import json
 import re
 
 from conftest import ROOT
@@ -33,3 +36,14 @@ def test_every_problem_code_used_in_the_package_is_listed() -> None:
     used = {code for code in used if code.rsplit(".", 1)[1] not in ("yaml", "json", "dta", "parquet", "html", "csv", "md", "txt")}
     assert used - set(CODES) == set()
     assert used, "the pattern finds the codes"
+
+
+def test_the_readmes_benchmark_tables_are_made_from_the_stored_results() -> None:
+    spec = importlib.util.spec_from_file_location("benchmark_report", ROOT / "benchmarks" / "report.py")
+    assert spec is not None and spec.loader is not None
+    report = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(report)
+    results = json.loads((ROOT / "benchmarks" / "results" / "results.json").read_text(encoding="utf-8"))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start, end = readme.index(report.README_START), readme.index(report.README_END) + len(report.README_END)
+    assert readme[start:end] == report.readme_block(results), "run benchmarks/run.py, or copy `python benchmarks/report.py` into the README"
