@@ -91,6 +91,10 @@ class Annotations:
     unit_matches: list[UnitMatch] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
+    def stored_texts(self) -> dict[str, str]:
+        """The text of each source the repository stores (source id -> text)."""
+        return {sid: s.text for sid, s in self.sources.items() if s.text is not None}
+
 
 def linked(root: Path, rel: str) -> bool:
     """Whether root/rel, or a folder on the way to it, is a symbolic link."""
@@ -436,7 +440,7 @@ def _read_case_files(root: Path, ann: Annotations, use_cache: bool) -> None:
                 done[k] = chunk
             else:
                 chunk.cache = cache.for_files(chunk.files)
-    texts = {sid: s.text for sid, s in ann.sources.items() if s.text is not None}
+    texts = ann.stored_texts()
     read = _read_chunks([c for k, c in enumerate(chunks) if k not in done], ann.codebook, texts)
     for k in range(len(chunks)):
         chunk = done[k] if k in done else next(read)

@@ -36,6 +36,8 @@ from typing import Any
 
 import pyarrow as pa
 
+from .yamlsafe import MAX_BYTES
+
 CACHE_DIR = ".policyframes-cache"
 FORMAT = "2"  # raised whenever the entries' layout changes
 RACY_NS = 2_000_000_000  # a stat taken within this of the file's change is not trusted
@@ -158,11 +160,12 @@ class FileCache:
 
     def content(self, rel: str, trust_index: bool = True) -> tuple[bytes | None, Seen | None]:
         """The file's bytes (None where the index vouches for them unread) and how it was
-        seen; (None, None) for anything but a regular file, which is read the usual way."""
+        seen; (None, None) for anything but a regular file within the size limit, which is
+        read the usual way (and its problem reported)."""
         path = self.root / rel
         try:
             info = path.lstat()
-            if not stat.S_ISREG(info.st_mode):
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
                 return None, None
             known = self.index.get(rel)
             if trust_index and known is not None and known.same(info):

@@ -202,7 +202,7 @@ def _coding_rules(ctx: _Context) -> list[Rule]:
 
 def _evidence_rules(ctx: _Context) -> list[Rule]:
     cb, cases, evidence, texts, case_ids = ctx.cb, ctx.tables.cases, ctx.tables.evidence, ctx.texts, ctx.case_ids
-    stored = {sid: t for sid, t in texts.items() if t is not None}
+    stored = ctx.ann.stored_texts()
     is_quote = (evidence["kind"] == "quote").to_numpy()
     listed = {f"{case_id}\0{sid}" for case_id, sids in zip(cases["case_id"].tolist(), cases["sources"]) for sid in sids or ()}
     return [
@@ -292,7 +292,7 @@ def _check_quotes_read_whole(ann: Annotations, evidence: pd.DataFrame, problems:
     """The quote check of the files read whole (relations, tax design, conflicts); those of
     case and coding files are checked as each file is read."""
     whole = evidence[~evidence["_file"].str.startswith((layout.CASES_DIR + "/", layout.CODINGS_DIR + "/"))]
-    check = QuoteCheck({sid: s.text for sid, s in ann.sources.items() if s.text is not None}, examples(ann.codebook))
+    check = QuoteCheck(ann.stored_texts(), examples(ann.codebook))
     for file, rows in whole.groupby("_file", sort=False):
         values = zip(*(rows[c].tolist() for c in QUOTE_COLUMNS))
         problems += check.problems(str(file), [(f, k, s, _int(a), _int(b), q) for f, k, s, a, b, q in values],
