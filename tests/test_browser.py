@@ -19,6 +19,7 @@ from policyframes.build import validate
 from policyframes.palette import MIN_CONTRAST, contrast
 from policyframes.passages import anchor
 from policyframes.serve import make_server
+from policyframes.site import Site
 from policyframes.textmatch import normalise
 
 pytestmark = pytest.mark.slow
@@ -66,14 +67,19 @@ def latin_only_browser(playwright: object, tmp_path_factory: pytest.TempPathFact
     browser.close()
 
 
-@pytest.fixture(scope="module")
-def http_base() -> Iterator[str]:
-    server = make_server(SITE, 0)
+def served(folder: Path) -> Iterator[str]:
+    """The address of a site folder served over HTTP for as long as the generator runs."""
+    server = make_server(folder, 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}/"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="module")
+def http_base() -> Iterator[str]:
+    yield from served(SITE)
 
 
 class Watched:
@@ -321,12 +327,11 @@ def page_types() -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize("width", [1400, 390])
-def test_axe_finds_no_violation_on_any_kind_of_page(browser: object, http_base: str, width: int) -> None:
-    site = Watched(browser, http_base)
+def axe_violations(site: Watched, pages: dict[str, str], width: int) -> dict[str, list[str]]:
+    """axe-core's violations on each page (kind: path), at one viewport width."""
     site.page.set_viewport_size({"width": width, "height": 900})
     found = {}
-    for kind, rel in page_types().items():
+    for kind, rel in pages.items():
         site.page.goto(site.base + rel)
         site.page.add_script_tag(path=str(AXE))
         passes, violations = site.page.evaluate(
@@ -337,7 +342,43 @@ def test_axe_finds_no_violation_on_any_kind_of_page(browser: object, http_base: 
         assert passes > 20, f"axe-core checked almost nothing on {rel}"
         if violations:
             found[f"{kind} ({rel})"] = violations
+    return found
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_axe_finds_no_violation_on_any_kind_of_page(browser: object, http_base: str, width: int) -> None:
+    site = Watched(browser, http_base)
+    found = axe_violations(site, page_types(), width)
     assert not found, f"axe-core at {width} px: {found}"
+    site.check_clean()
+
+
+@pytest.fixture(scope="module")
+def paged_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The site of the real dataset with a matrix of ten cases a page, as a large dataset's, served."""
+    folder = tmp_path_factory.mktemp("paged")
+    for rel, content in Site(dataset(), page_rows=10).files():
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    yield from served(folder)
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_a_paged_matrix_is_accessible_and_its_pages_follow_each_other(browser: object, paged_site: str, width: int) -> None:
+    site = Watched(browser, paged_site)
+    found = axe_violations(site, {"first page": "index.html", "second page": "matrix/2.html"}, width)
+    assert not found, f"axe-core at {width} px: {found}"
+    page = site.page
+    page.goto(site.base + "index.html")
+    first = page.locator("table.matrix tbody tr").evaluate_all("rows => rows.map(r => r.dataset.case)")
+    page.locator("nav.pager a[rel=next]").click()
+    page.wait_for_url("**/matrix/2.html")
+    second = page.locator("table.matrix tbody tr").evaluate_all("rows => rows.map(r => r.dataset.case)")
+    cases = list(dataset().tables.cases.case_id)
+    assert first == cases[:10] and second == cases[10:20]
+    page.locator("table.matrix tbody tr").first.locator("th a").click()
+    page.wait_for_url(f"**/cases/{cases[10]}.html")
     site.check_clean()
 
 

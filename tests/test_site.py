@@ -379,3 +379,51 @@ def test_source_pages_show_paragraphs_not_hard_wraps() -> None:
     tree, _ = parse((SITE / "sources/zhang-2020-chongqing-model.html").read_text(encoding="utf-8"))
     shown = "".join(div.text() for div in tree.find("div", class_="text"))
     assert text.count("\n") > 2 * shown.count("\n") and normalise(shown) == normalise(text)
+
+
+def test_each_matrix_cell_marks_the_confidence_and_the_kinds_of_its_evidence() -> None:
+    """The figure is the lowest confidence of the coders who gave the final code; the
+    letters say whether their evidence for it holds quotes (Q) and citations (C)."""
+    tables = validate(ROOT).tables  # the final codes as codes (in the published table an ordinal's missing status has a column of its own)
+    cases, codings, evidence = (t.astype(object).to_dict("records") for t in (tables.cases, tables.codings, tables.evidence))
+    final = {(c["case_id"], var): c[var] for c in cases for var in {row["dimension"] for row in codings}}
+    expected = {}
+    for (case_id, dim), code in final.items():
+        gave = [c for c in codings if (c["case_id"], c["dimension"], c["value"]) == (case_id, dim, code)]
+        if gave:
+            kinds = {ev["kind"] for ev in evidence if ev["record_type"] == "code" and (ev["case_id"], ev["dimension"], ev["value"]) == (case_id, dim, code)
+                     and ev["coder"] in {c["coder"] for c in gave}}
+            expected[case_id, dim] = f"{min(c['confidence'] for c in gave)}{'Q' * ('quote' in kinds)}{'C' * ('citation' in kinds)}"
+    tree, _ = parse((SITE / "index.html").read_text(encoding="utf-8"))
+    shown = {}
+    for row in tree.find("tbody")[0].find("tr"):
+        for link in row.find("td"):
+            href = link.find("a")[0].attrs["href"]
+            for mark in link.find("abbr", class_="marks"):
+                shown[row.attrs["data-case"], href.split("#")[1]] = mark.text()
+    assert shown == expected and len(shown) > 300
+    assert {"1", "2", "3"} <= {m[0] for m in shown.values()} and any("Q" in m for m in shown.values())
+
+
+def test_the_matrix_is_paged_and_every_case_is_on_exactly_one_page(tmp_path: Path) -> None:
+    """With more cases than a page holds, the home page shows the first page, further pages
+    are matrix/N.html, every case is on one page only, and the pager's links resolve."""
+    v = validate(ROOT)
+    site = Site(v, page_rows=4)
+    written = dict(site.files())
+    numbers = range(2, site.pages + 1)
+    assert site.pages == -(-len(site.cases) // 4) > 5 and all(f"matrix/{n}.html" in written for n in numbers)
+    seen: list[str] = []
+    for rel in ["index.html", *(f"matrix/{n}.html" for n in numbers)]:
+        tree, errors = parse(written[rel])
+        assert not errors, (rel, errors)
+        seen += [row.attrs["data-case"] for row in tree.find("tbody")[0].find("tr")]
+        pager = tree.find("nav", class_="pager")[0]
+        assert len(pager.find("a", aria_current="page")) == 1
+        for link in tree.find("a"):
+            href = link.attrs.get("href", "")
+            if href and not href.startswith(("#", "http", "mailto")):
+                target, _ = resolve(rel, href)
+                assert target.split("?")[0] in written or target.startswith("downloads/"), (rel, href)
+    assert seen == [c["case_id"] for c in site.cases]
+    assert "matrix/" not in "".join(dict(Site(v).files()))  # the real dataset fits on one page

@@ -38,9 +38,12 @@ from .rows import PROVENANCE
 if TYPE_CHECKING:
     from .validation import Validated
 
-FILTER_ROLES = ("policy_type", "locality")
+FILTER_ROLES = ("policy_type", "locality")  # the matrix can be filtered on the variables with these roles
 DOWNLOADS = "downloads"  # the site's copy of the published files
-CONTESTED = '<abbr class="contested" title="the coders disagreed; an adjudicator decided">*</abbr>'  # marks a contested cell  # the matrix can be filtered on the variables with these roles
+CONTESTED = '<abbr class="contested" title="the coders disagreed; an adjudicator decided">*</abbr>'  # marks a contested cell
+PAGE_ROWS = 100  # cases per page of the matrix: the home page holds the first page
+CASES_LISTED = 50  # cases the codebook page lists under a category before it says how many more
+KIND_MARKS = {"quote": "Q", "citation": "C"}  # the matrix's marks of the evidence kinds
 
 
 def e(value: Any) -> str:
@@ -84,7 +87,9 @@ class _ByCase:
 class Site:
     """The pages of the site, computed from a validated dataset."""
 
-    def __init__(self, v: Validated, downloads: Sequence[tuple[str, str]] = (), documents: Sequence[tuple[str, str]] = ()) -> None:
+    def __init__(self, v: Validated, downloads: Sequence[tuple[str, str]] = (), documents: Sequence[tuple[str, str]] = (),
+                 page_rows: int = PAGE_ROWS) -> None:
+        self.page_rows = page_rows
         self.downloads = list(downloads)
         self.documents = list(documents)  # (file name, Markdown text): the datacard and the changelog
         self.v = v
@@ -341,33 +346,7 @@ class Site:
     # -- pages -----------------------------------------------------------------------
 
     def home(self) -> str:
-        coded = self.cb.coded
-        filters = []
-        for name in self.filters:
-            var = self.cb.variable(name)
-            present = {c[name] for c in self.cases}
-            values = [c for c in self.cb.allowed(name) if c in present] if var.categories else sorted(present)
-            options = "".join(f'<option value="{e(v)}">{e(self.label(name, v))}</option>' for v in values)
-            filters.append(
-                f'<label>{e(var.label)} <select data-filter="{e(name)}"><option value="">All</option>{options}</select></label>'
-            )
-        keys = [("", "The dataset\u2019s order"), ("name", "Case name"), *((v.name, v.label) for v in coded)]
-        filters.append('<label>Sort by <select data-sort>' + "".join(f'<option value="{e(k)}">{e(label)}</option>' for k, label in keys)
-                       + "</select></label>")
-        head = "".join(f'<th scope="col"><a href="codebook.html#{e(v.name)}">{e(v.label)}</a></th>' for v in coded)
-        rows = []
-        for case in self.cases:
-            cid = case["case_id"]
-            data = "".join(f' data-{name}="{e(case[name])}"' for name in self.filters)
-            cells = "".join(
-                f'<td class="c-{e(v.name)}--{e(case[v.name])}"><a href="cases/{e(cid)}.html#{e(v.name)}">{e(self.label(v.name, case[v.name]))}'
-                f'{CONTESTED if (cid, v.name) in self.adjudication else ""}</a></td>'
-                for v in coded
-            )
-            rows.append(
-                f'<tr data-case="{e(cid)}"{data}><th scope="row"><a href="cases/{e(cid)}.html">{e(case[self.title])}</a>'
-                f'<span class="where">{e(self.where(case))}</span></th>{cells}</tr>'
-            )
+        first = self.cases[:self.page_rows]
         comparisons = "".join(
             f'<li><a href="comparisons/{e(c.id)}.html">{e(self.case[c.cases[0]][self.title])} vs. {e(self.case[c.cases[1]][self.title])}</a>'
             f"<p>{e(words(c.summary))}</p></li>"
@@ -384,15 +363,7 @@ class Site:
             f"<p>Version {e(self.meta.version)} (codebook {e(self.cb.codebook_version)}), released {e(self.meta.date_released)}. "
             f'The matrix as a figure: <a href="matrix.svg">SVG</a>, <a href="matrix.png">PNG</a>.</p>\n'
             '<h2 id="matrix">Coding matrix</h2>\n'
-            f'<form class="filters" hidden aria-label="Filter the cases">{"".join(filters)}'
-            '<p class="status" role="status" aria-live="polite"></p></form>\n'
-            + scroller('<table class="matrix">'
-                       "<caption>Final code of each case on each coded variable. Each cell opens the coders\u2019 rationale and "
-                       "evidence quotes; each quote opens its passage in the source. * The coders disagreed and an adjudicator "
-                       'decided (<a href="reliability.html">reliability</a>).</caption>'
-                       f'<thead><tr><th scope="col">Case</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>', "Coding matrix")
-            + '\n<p class="scroll-hint">The matrix scrolls sideways: more variables to the right.</p>\n'
-            + self.legend()
+            + self.matrix_section(first, "", 1)
             + "\n"
             f'<h2 id="comparisons">Paired comparisons</h2>\n<ul class="list">{comparisons}</ul>\n'
             f'<h2 id="sources">Sources</h2>\n<ul class="list">{sources}</ul>\n'
@@ -402,6 +373,112 @@ class Site:
         )
         head = f'<script type="application/ld+json">\n{self.dataset_jsonld()}\n</script>\n'
         return self.page("Coding matrix", body, "", "index.html", head)
+
+    @property
+    def pages(self) -> int:
+        """How many pages the matrix takes."""
+        return max(1, -(-len(self.cases) // self.page_rows))
+
+    def matrix_page(self, number: int) -> str:
+        """A further page of the matrix (the home page holds the first)."""
+        first = (number - 1) * self.page_rows
+        cases = self.cases[first:first + self.page_rows]
+        body = (f'<h1 id="matrix">Coding matrix, cases {first + 1:,}\u2013{first + len(cases):,} of {len(self.cases):,}</h1>\n'
+                + self.matrix_section(cases, "../", number))
+        return self.page(f"Coding matrix, page {number}", body, "../", "")
+
+    def matrix_section(self, cases: list[dict[str, Any]], root: str, number: int) -> str:
+        """The filters, the table and the legend of one page of the matrix."""
+        coded = self.cb.coded
+        filters = []
+        for name in self.filters:
+            var = self.cb.variable(name)
+            present = {c[name] for c in cases}
+            values = [c for c in self.cb.allowed(name) if c in present] if var.categories else sorted(present)
+            options = "".join(f'<option value="{e(v)}">{e(self.label(name, v))}</option>' for v in values)
+            filters.append(
+                f'<label>{e(var.label)} <select data-filter="{e(name)}"><option value="">All</option>{options}</select></label>'
+            )
+        keys = [("", "The dataset\u2019s order"), ("name", "Case name"), *((v.name, v.label) for v in coded)]
+        filters.append('<label>Sort by <select data-sort>' + "".join(f'<option value="{e(k)}">{e(label)}</option>' for k, label in keys)
+                       + "</select></label>")
+        head = "".join(f'<th scope="col"><a href="{root}codebook.html#{e(v.name)}">{e(v.label)}</a></th>' for v in coded)
+        rows = []
+        for case in cases:
+            cid = case["case_id"]
+            data = "".join(f' data-{name}="{e(case[name])}"' for name in self.filters)
+            cells = "".join(
+                f'<td class="c-{e(v.name)}--{e(case[v.name])}"><a href="{root}cases/{e(cid)}.html#{e(v.name)}">'
+                f'{e(self.label(v.name, case[v.name]))}{self.marks.get((cid, v.name), "")}'
+                f'{CONTESTED if (cid, v.name) in self.adjudication else ""}</a></td>'
+                for v in coded
+            )
+            rows.append(
+                f'<tr data-case="{e(cid)}"{data}><th scope="row"><a href="{root}cases/{e(cid)}.html">{e(case[self.title])}</a>'
+                f'<span class="where">{e(self.where(case))}</span></th>{cells}</tr>'
+            )
+        scope = (f" Filters and sorting apply to the {len(cases):,} cases of this page; the "
+                 f'<a href="{root}search.html">search</a> covers all {len(self.cases):,}.') if self.pages > 1 else ""
+        return (
+            f'<form class="filters" hidden aria-label="Filter the cases">{"".join(filters)}'
+            '<p class="status" role="status" aria-live="polite"></p></form>\n'
+            + self.pager(number, root)
+            + scroller('<table class="matrix">'
+                       "<caption>Final code of each case on each coded variable. Each cell opens the coders\u2019 rationale and "
+                       "evidence quotes; each quote opens its passage in the source. In each cell, the figure is the lowest "
+                       "confidence (1 low to 3 high) of the coders who gave the final code, Q says that verbatim quotes of a "
+                       "stored text support it and C that citations of a source the repository does not store do; * the coders "
+                       f'disagreed and an adjudicator decided (<a href="{root}reliability.html">reliability</a>).{scope}</caption>'
+                       f'<thead><tr><th scope="col">Case</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>', "Coding matrix")
+            + '\n<p class="scroll-hint">The matrix scrolls sideways: more variables to the right.</p>\n'
+            + self.legend()
+        )
+
+    def pager(self, number: int, root: str) -> str:
+        """Links to the nearby, first and last pages of the matrix; nothing when it has one page."""
+        if self.pages == 1:
+            return ""
+
+        def href(n: int) -> str:
+            return f"{root}index.html#matrix" if n == 1 else f"{root}matrix/{n}.html"
+
+        shown = sorted({1, self.pages, *range(max(1, number - 2), min(self.pages, number + 2) + 1)})
+        items, last = [], 0
+        if number > 1:
+            items.append(f'<li><a rel="prev" href="{href(number - 1)}">Previous</a></li>')
+        for n in shown:
+            if n > last + 1:
+                items.append("<li>\u2026</li>")
+            first = (n - 1) * self.page_rows + 1
+            span = f"{first:,}\u2013{min(n * self.page_rows, len(self.cases)):,}"
+            items.append(f'<li><a aria-current="page" href="{href(n)}">{span}</a></li>' if n == number
+                         else f'<li><a href="{href(n)}">{span}</a></li>')
+            last = n
+        if number < self.pages:
+            items.append(f'<li><a rel="next" href="{href(number + 1)}">Next</a></li>')
+        return f'<nav class="pager" aria-label="Pages of the matrix"><ul>{"".join(items)}</ul></nav>\n'
+
+    @cached_property
+    def marks(self) -> dict[tuple[str, str], str]:
+        """Each matrix cell's marks: the lowest confidence of the coders who gave the final
+        code, and the kinds of evidence they gave for it (Q quotes, C citations)."""
+        t = self.v.tables
+        coded = [v.name for v in self.cb.coded]
+        final = t.cases[["case_id", *coded]].astype(object).melt(id_vars="case_id", var_name="dimension", value_name="final")
+        codings = t.codings[["case_id", "dimension", "coder", "value", "confidence"]].astype(object)
+        agreeing = codings.merge(final, on=["case_id", "dimension"])
+        agreeing = agreeing[agreeing["value"] == agreeing["final"]]
+        evidence = t.evidence.loc[t.evidence["record_type"] == "code", ["case_id", "dimension", "coder", "value", "kind"]].astype(object)
+        kinds = evidence.merge(agreeing[["case_id", "dimension", "coder", "value"]]).groupby(["case_id", "dimension"])["kind"].agg(set)
+        labels = {c.level: c.label for c in self.cb.confidence}
+        marks = {}
+        for (case_id, dim), level in agreeing.groupby(["case_id", "dimension"])["confidence"].min().items():
+            found = kinds.get((case_id, dim), set())
+            letters = "".join(mark for kind, mark in KIND_MARKS.items() if kind in found)
+            said = " and ".join(self.term("evidence_kinds", kind).lower() + "s" for kind in KIND_MARKS if kind in found) or "no evidence"
+            title = f"lowest confidence of the coders who gave this code: {labels[level].lower()}; {said}"
+            marks[case_id, dim] = f' <abbr class="marks" title="{e(title)}">{level}{letters}</abbr>'
+        return marks
 
     def where(self, case: dict[str, Any]) -> str:
         """Where a case took place and what kind of policy it is, as the matrix shows it."""
@@ -819,7 +896,9 @@ class Site:
     def _category(self, var: Variable, code: str, label: str, details: list[str]) -> str:
         coded = [c for c in self.cases if c.get(var.name) == code]
         anchor_ = f"#{var.name}" if var.kind == "coded" else ""
-        cases = ", ".join(f'<a href="cases/{e(c["case_id"])}.html{e(anchor_)}">{e(c[self.title])}</a>' for c in coded) or "none yet"
+        cases = ", ".join(f'<a href="cases/{e(c["case_id"])}.html{e(anchor_)}">{e(c[self.title])}</a>' for c in coded[:CASES_LISTED]) or "none yet"
+        if len(coded) > CASES_LISTED:
+            cases += f", and {len(coded) - CASES_LISTED:,} more"
         swatch = f'<span class="swatch c-{e(var.name)}--{e(code)}" aria-hidden="true"></span>' if var.name in self.swatches else ""
         return (
             f'<article class="category" id="{e(var.name)}--{e(code)}" tabindex="-1"><h4>{swatch}{e(label)} <code>{e(code)}</code></h4>'
@@ -863,6 +942,8 @@ class Site:
         yield "site.js", files("policyframes").joinpath("assets/site.js").read_text(encoding="utf-8")
         yield fonts.FONT, files("policyframes").joinpath(f"assets/{fonts.FONT}").read_bytes()
         yield fonts.LICENCE, files("policyframes").joinpath(f"assets/{fonts.LICENCE}").read_text(encoding="utf-8")
+        for number in range(2, self.pages + 1):
+            yield f"matrix/{number}.html", self.matrix_page(number)
         for case in self.cases:
             yield f"cases/{case['case_id']}.html", self.case_page(case)
         for comparison in self.v.ann.comparisons:
