@@ -471,8 +471,9 @@ class Site:
         evidence = t.evidence.loc[t.evidence["record_type"] == "code", ["case_id", "dimension", "coder", "value", "kind"]].astype(object)
         kinds = evidence.merge(agreeing[["case_id", "dimension", "coder", "value"]]).groupby(["case_id", "dimension"])["kind"].agg(set)
         labels = {c.level: c.label for c in self.cb.confidence}
-        marks = {}
-        for (case_id, dim), level in agreeing.groupby(["case_id", "dimension"])["confidence"].min().items():
+        marks: dict[tuple[str, str], str] = {}
+        lowest = agreeing.groupby(["case_id", "dimension"])["confidence"].min()
+        for (case_id, dim), level in zip(lowest.index, lowest):
             found = kinds.get((case_id, dim), set())
             letters = "".join(mark for kind, mark in KIND_MARKS.items() if kind in found)
             said = " and ".join(self.term("evidence_kinds", kind).lower() + "s" for kind in KIND_MARKS if kind in found) or "no evidence"
