@@ -319,29 +319,24 @@ def confusion(codings: pd.DataFrame, dimension: str) -> pd.DataFrame:
     return pd.DataFrame([[pairs.get((x, y), 0) for y in labels] for x in labels], index=labels, columns=labels)
 
 
-def _spans(rows: pd.DataFrame) -> set[tuple[str, int]]:
-    """The characters a set of evidence rows cites, as (source, offset) pairs."""
-    return {(s, k) for s, start, end in zip(rows["source_id"], rows["start"], rows["end"]) for k in range(int(start), int(end))}
-
-
 def span_f1(evidence: pd.DataFrame, codebook: Codebook) -> list[list[str]]:
     """Per variable: how much of the text one coder cited for a unit the other cited too
     (character-overlap F1, averaged over the units and pairs of coders where both cited
     something)."""
     codes = evidence[(evidence["record_type"] == "code") & evidence["coder"].notna() & (evidence["kind"] == "quote")]
     coders = sorted(codes["coder"].unique())
-    rows = []
-    for var in codebook.coded:
-        scores = []
-        mine = codes[codes["dimension"] == var.name]
-        for _case_id, unit in mine.groupby("case_id"):
-            cited = {c: _spans(unit[unit["coder"] == c]) for c in coders}
-            for i, a in enumerate(coders):
-                for b in coders[i + 1:]:
-                    if cited[a] and cited[b]:
-                        scores.append(2 * len(cited[a] & cited[b]) / (len(cited[a]) + len(cited[b])))
-        rows.append([var.name, str(len(scores)), _fmt(sum(scores) / len(scores) if scores else None)])
-    return rows
+    cited: dict[tuple[str, str], dict[str, set[tuple[str, int]]]] = defaultdict(lambda: defaultdict(set))  # (variable, case) -> coder -> characters
+    for dim, case_id, coder, source_id, start, end in zip(codes["dimension"], codes["case_id"], codes["coder"], codes["source_id"],
+                                                          codes["start"], codes["end"]):
+        cited[dim, case_id][coder].update((source_id, k) for k in range(int(start), int(end)))
+    scores: dict[str, list[float]] = defaultdict(list)
+    for (dim, _case_id), unit in sorted(cited.items()):
+        for i, a in enumerate(coders):
+            for b in coders[i + 1:]:
+                if unit.get(a) and unit.get(b):
+                    scores[dim].append(2 * len(unit[a] & unit[b]) / (len(unit[a]) + len(unit[b])))
+    return [[var.name, str(len(scores[var.name])), _fmt(sum(scores[var.name]) / len(scores[var.name]) if scores[var.name] else None)]
+            for var in codebook.coded]
 
 
 def attribution_agreement(evidence: pd.DataFrame) -> tuple[int, float | None]:
