@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import ROOT
 from policyframes.build import validate
@@ -220,6 +222,31 @@ def test_span_overlap_is_the_character_f1() -> None:
     assert rows["framing"][1:] == ["1", "0.500"]
     assert rows["origin"][1:] == ["1", "0.000"]
     assert rows["target_scope"][1:] == ["0", "undefined"]
+
+
+SPANS = st.lists(st.tuples(st.sampled_from(["c1", "c2", "c3"]), st.sampled_from(["s", "t"]), st.integers(0, 30), st.integers(0, 12)),
+                 max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(SPANS)
+def test_span_overlap_counts_each_character_once_however_the_quotes_overlap(spans: list[tuple[str, str, int, int]]) -> None:
+    """The F1 of merged spans equals that of the sets of characters the coders cite."""
+    from policyframes.codebook import Codebook
+    from policyframes.reliability import span_f1
+
+    cb = Codebook.model_validate_json((ROOT / "build" / "codebook.json").read_text(encoding="utf-8"))
+    evidence = pd.DataFrame(
+        [{"record_type": "code", "coder": c, "dimension": "framing", "case_id": "a", "source_id": s, "start": x, "end": x + n}
+         for c, s, x, n in spans],
+        columns=["record_type", "coder", "dimension", "case_id", "source_id", "start", "end"],
+    ).assign(kind="quote")
+    chars = {c: {(s, k) for c2, s, x, n in spans if c2 == c for k in range(x, x + n)} for c in ("c1", "c2", "c3")}
+    scores = [2 * len(chars[a] & chars[b]) / (len(chars[a]) + len(chars[b]))
+              for a, b in (("c1", "c2"), ("c1", "c3"), ("c2", "c3")) if chars[a] and chars[b] and {a, b} <= set(evidence["coder"])]
+    framing = next(r for r in span_f1(evidence, cb) if r[0] == "framing")
+    assert framing[1] == str(len(scores))
+    assert framing[2] == (f"{sum(scores) / len(scores):.3f}" if scores else "undefined")
 
 
 def test_attributions_of_overlapping_quotes() -> None:

@@ -319,22 +319,49 @@ def confusion(codings: pd.DataFrame, dimension: str) -> pd.DataFrame:
     return pd.DataFrame([[pairs.get((x, y), 0) for y in labels] for x in labels], index=labels, columns=labels)
 
 
+def _merged(spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Spans (source, start, end) merged into disjoint ones, in order."""
+    out: list[tuple[str, int, int]] = []
+    for source, start, end in sorted(spans):
+        if out and out[-1][0] == source and start <= out[-1][2]:
+            out[-1] = (source, out[-1][1], max(out[-1][2], end))
+        elif end > start:
+            out.append((source, start, end))
+    return out
+
+
+def _overlap(a: list[tuple[str, int, int]], b: list[tuple[str, int, int]]) -> int:
+    """Characters two lists of disjoint, ordered spans have in common."""
+    both = i = j = 0
+    while i < len(a) and j < len(b):
+        (sa, xa, ya), (sb, xb, yb) = a[i], b[j]
+        if sa == sb:
+            both += max(0, min(ya, yb) - max(xa, xb))
+        if (sa, ya) < (sb, yb):
+            i += 1
+        else:
+            j += 1
+    return both
+
+
 def span_f1(evidence: pd.DataFrame, codebook: Codebook) -> list[list[str]]:
     """Per variable: how much of the text one coder cited for a unit the other cited too
     (character-overlap F1, averaged over the units and pairs of coders where both cited
     something)."""
     codes = evidence[(evidence["record_type"] == "code") & evidence["coder"].notna() & (evidence["kind"] == "quote")]
     coders = sorted(codes["coder"].unique())
-    cited: dict[tuple[str, str], dict[str, set[tuple[str, int]]]] = defaultdict(lambda: defaultdict(set))  # (variable, case) -> coder -> characters
+    cited: dict[tuple[str, str], dict[str, list[tuple[str, int, int]]]] = defaultdict(lambda: defaultdict(list))  # (variable, case) -> coder -> spans
     for dim, case_id, coder, source_id, start, end in zip(codes["dimension"], codes["case_id"], codes["coder"], codes["source_id"],
                                                           codes["start"], codes["end"]):
-        cited[dim, case_id][coder].update((source_id, k) for k in range(int(start), int(end)))
+        cited[dim, case_id][coder].append((source_id, int(start), int(end)))
     scores: dict[str, list[float]] = defaultdict(list)
     for (dim, _case_id), unit in sorted(cited.items()):
+        merged = {coder: _merged(spans) for coder, spans in unit.items()}
+        size = {coder: sum(end - start for _, start, end in spans) for coder, spans in merged.items()}
         for i, a in enumerate(coders):
             for b in coders[i + 1:]:
-                if unit.get(a) and unit.get(b):
-                    scores[dim].append(2 * len(unit[a] & unit[b]) / (len(unit[a]) + len(unit[b])))
+                if size.get(a) and size.get(b):
+                    scores[dim].append(2 * _overlap(merged[a], merged[b]) / (size[a] + size[b]))
     return [[var.name, str(len(scores[var.name])), _fmt(sum(scores[var.name]) / len(scores[var.name]) if scores[var.name] else None)]
             for var in codebook.coded]
 
@@ -344,14 +371,16 @@ def attribution_agreement(evidence: pd.DataFrame) -> tuple[int, float | None]:
     many there are, and the share that give the same attribution."""
     quotes = evidence[evidence["coder"].notna() & (evidence["kind"] == "quote")]
     rows = quotes[["case_id", "coder", "source_id", "start", "end", "attribution"]].drop_duplicates()
+    groups: dict[tuple[str, str], list[tuple[str, int, int, str]]] = defaultdict(list)
+    for case_id, coder, source_id, start, end, attribution in zip(*(rows[c] for c in rows.columns)):
+        groups[case_id, source_id].append((coder, int(start), int(end), attribution))
     same = total = 0
-    for _key, group in rows.groupby(["case_id", "source_id"]):
-        items = group.to_dict("records")
-        for i, x in enumerate(items):
-            for y in items[i + 1:]:
-                if x["coder"] != y["coder"] and x["start"] < y["end"] and y["start"] < x["end"]:
+    for items in groups.values():
+        for i, (coder, start, end, attribution) in enumerate(items):
+            for other, other_start, other_end, other_attribution in items[i + 1:]:
+                if coder != other and start < other_end and other_start < end:
                     total += 1
-                    same += x["attribution"] == y["attribution"]
+                    same += attribution == other_attribution
     return total, (same / total if total else None)
 
 
