@@ -476,8 +476,8 @@ class Site:
         for (case_id, dim), level in zip(lowest.index, lowest):
             found = kinds.get((case_id, dim), set())
             letters = "".join(mark for kind, mark in KIND_MARKS.items() if kind in found)
-            said = " and ".join(self.term("evidence_kinds", kind).lower() + "s" for kind in KIND_MARKS if kind in found) or "no evidence"
-            title = f"lowest confidence of the coders who gave this code: {labels[level].lower()}; {said}"
+            said = " and ".join(kind + "s" for kind in KIND_MARKS if kind in found) or "no evidence"
+            title = f"confidence {labels[level].lower()}; {said}"  # short: the caption says what the marks mean
             marks[case_id, dim] = f' <abbr class="marks" title="{e(title)}">{level}{letters}</abbr>'
         return marks
 
