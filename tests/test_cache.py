@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import policyframes.annotations as reading
 from conftest import copy_repo
-from policyframes import cache
+from policyframes import cache, layout
 from policyframes.problems import ValidationFailed
 from policyframes.validation import validate
 
@@ -62,13 +62,13 @@ def backdate(root: Path) -> None:
 
 
 def entries(root: Path) -> list[Path]:
-    return sorted((root / cache.CACHE_DIR).glob("*/*.chunk"))
+    return sorted((root / layout.CACHE).glob("*/*.chunk"))
 
 
 def test_warm_validation_reads_no_file_and_gives_the_same_result(repo: Path, reads: list[str]) -> None:
     read = result(repo, use_cache=False)
     n_files = len(reads)
-    assert n_files > 0 and not (repo / cache.CACHE_DIR).exists()  # --no-cache writes nothing
+    assert n_files > 0 and not (repo / layout.CACHE).exists()  # --no-cache writes nothing
     backdate(repo)
     assert_same(result(repo, use_cache=True), read)  # cold: every file read, the cache written
     assert len(reads) == 2 * n_files and entries(repo)
@@ -150,7 +150,7 @@ def test_a_new_version_or_codebook_starts_a_new_cache(repo: Path, reads: list[st
 
 def test_no_cache_on_the_command_line(repo: Path, cli: Any) -> None:
     status, out, _ = cli(repo, "validate", "--no-cache")
-    assert status == 0 and "no problems" in out and not (repo / cache.CACHE_DIR).exists()
+    assert status == 0 and "no problems" in out and not (repo / layout.CACHE).exists()
     status, out, _ = cli(repo, "validate")
     assert status == 0 and entries(repo)
 

@@ -40,6 +40,17 @@ def test_load_does_not_import_heavy_modules(tmp_path: Path) -> None:
     assert json.loads(result.stdout) == []
 
 
+def test_validate_loads_nothing_of_publishing_the_site_or_the_tests(tmp_path: Path) -> None:
+    """`policyframes validate` imports the readers and the checks only: no writer, no site,
+    no Hugging Face, and pandera without the hypothesis strategies it would set up."""
+    heavy = ("policyframes.site", "policyframes.build", "policyframes.writers", "policyframes.croissant", "policyframes.stata",
+             "policyframes.docs", "PIL", "datasets", "hypothesis")
+    code = (f"import sys, json; from policyframes.cli import main; status = main(['--root', {str(ROOT)!r}, 'validate']);"
+            f"print(json.dumps([status, [m for m in {heavy!r} if m in sys.modules]]))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert json.loads(result.stdout.splitlines()[-1]) == [0, []]
+
+
 def _read_in_parallel(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(annotations, "CHUNK_FILES", 3)
     monkeypatch.setattr(annotations, "PARALLEL_FILES", 1)

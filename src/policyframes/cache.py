@@ -1,6 +1,6 @@
 """A cache of what reading the case and coding files gave: their records and rows.
 
-It lives in CACHE_DIR (git-ignored) at the repository root, in one folder per *key*: the
+It lives in layout.CACHE (git-ignored) at the repository root, in one folder per *key*: the
 hash of everything a file's reading depends on besides the file itself (the codebook,
 the template, the source records and texts, the coders, the unit matches, the package's
 version and code). Files are read in chunks (annotations.py); a chunk's entry holds its
@@ -36,9 +36,9 @@ from typing import Any
 
 import pyarrow as pa
 
+from . import layout
 from .yamlsafe import MAX_BYTES
 
-CACHE_DIR = ".policyframes-cache"
 FORMAT = "2"  # raised whenever the entries' layout changes
 RACY_NS = 2_000_000_000  # a stat taken within this of the file's change is not trusted
 INDEX = "index.json"
@@ -138,7 +138,7 @@ class FileCache:
 
     def __init__(self, root: Path, cache_key: str, index: dict[str, Seen]) -> None:
         self.root = root
-        self.folder = root / CACHE_DIR / cache_key
+        self.folder = root / layout.CACHE / cache_key
         self.index = index
         self.seen: dict[str, Seen] = {}  # files looked up in this process, as they are now
 
@@ -147,7 +147,7 @@ class FileCache:
         """The cache of this key, with its index (empty when missing or not to be trusted)."""
         index: dict[str, Seen] = {}
         try:
-            payload = _unsealed((root / CACHE_DIR / cache_key / INDEX).read_bytes())
+            payload = _unsealed((root / layout.CACHE / cache_key / INDEX).read_bytes())
             if payload is not None:
                 index = {rel: Seen(*fields) for rel, fields in json.loads(payload).items()}
         except (OSError, ValueError, TypeError):
@@ -229,7 +229,7 @@ class FileCache:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             _write(self.folder / INDEX, json.dumps({rel: list(vars(s).values()) for rel, s in sorted(seen.items())}).encode())
-            for other in (self.root / CACHE_DIR).iterdir():
+            for other in (self.root / layout.CACHE).iterdir():
                 if other == self.folder:
                     continue
                 if other.is_dir():

@@ -7,6 +7,7 @@ found by reading the failing row's file again: failures are rare, rows are many.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, partial
@@ -15,7 +16,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from . import layout
 from .annotations import Annotations
@@ -27,6 +27,20 @@ from .records import line_of, path_at
 from .rows import PROVENANCE
 from .tables import Tables, rows_of
 from .yamlsafe import YamlError, load_file
+
+# pandera sets up its data-synthesis strategies from hypothesis whenever that is installed
+# (a test dependency here): a third of a second that the checks, which synthesise nothing,
+# need not pay. Marking hypothesis as absent while pandera loads makes it skip them; a
+# hypothesis already imported (as in the tests) is left as it is.
+_HIDDEN = "hypothesis" not in sys.modules
+if _HIDDEN:
+    sys.modules["hypothesis"] = None  # type: ignore[assignment]  # makes `import hypothesis` raise ImportError
+try:
+    import pandera.backends.pandas.builtin_checks  # noqa: F401  # loaded by the first check; it loads the strategies
+    import pandera.pandas as pa
+finally:
+    if _HIDDEN:
+        del sys.modules["hypothesis"]
 
 
 @dataclass(frozen=True)

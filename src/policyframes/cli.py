@@ -13,7 +13,6 @@ import traceback
 from pathlib import Path
 
 from . import layout
-from .cache import CACHE_DIR
 from .manifest import IntegrityError
 from .problems import Problem, ValidationFailed
 
@@ -241,7 +240,7 @@ def parser() -> argparse.ArgumentParser:
     def command(name: str, help: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, parents=[common], help=help, description=help[0].upper() + help[1:] + ".")
 
-    no_cache = f"read every file again, neither using nor writing the cache of unchanged files ({CACHE_DIR}/)"
+    no_cache = f"read every file again, neither using nor writing the cache of unchanged files ({layout.CACHE}/)"
     s = command("validate", "check every annotation file; write nothing but the cache")
     s.add_argument("--format", choices=["text", "json"], default="text", help="how to print problems")
     s.add_argument("--no-cache", action="store_true", help=no_cache)
