@@ -16,7 +16,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from generate import generate  # noqa: E402
 
-from policyframes.site import Site  # noqa: E402
+from policyframes.site import Lookups, SiteInput  # noqa: E402
+from policyframes.site.about import search_index  # noqa: E402
+from policyframes.site.case import case_page  # noqa: E402
+from policyframes.site.home import home  # noqa: E402
 from policyframes.validation import validate  # noqa: E402
 
 HOME_LIMIT = 500_000  # bytes
@@ -27,11 +30,11 @@ def weights(n_cases: int) -> tuple[int, int, int]:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "synthetic"
         generate(root, n_cases)
-        site = Site(validate(root))
-        home = len(site.home().encode("utf-8"))
-        index = len(site.search_index().encode("utf-8"))
-        largest = max(len(site.case_page(case).encode("utf-8")) for case in site.cases)
-    return home, index, largest
+        site = Lookups(SiteInput.of(validate(root)))
+        first = len(home(site).encode("utf-8"))
+        index = len(search_index(site).encode("utf-8"))
+        largest = max(len(case_page(site, case).encode("utf-8")) for case in site.cases)
+    return first, index, largest
 
 
 def main(sizes: list[int]) -> None:

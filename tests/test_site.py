@@ -27,7 +27,7 @@ from policyframes.codebook import MISSING
 from policyframes.palette import MIN_CONTRAST, luminance, swatches
 from policyframes.passages import GAP, anchor, excerpt_blocks, mark_up, reflow, sentences
 from policyframes.serve import make_server
-from policyframes.site import Site
+from policyframes.site import Lookups, SiteInput, site_files
 from policyframes.textmatch import normalise
 
 SITE = ROOT / layout.BUILD / layout.SITE
@@ -158,7 +158,7 @@ def test_full_texts_only_where_the_licence_allows(pages: dict[str, Node]) -> Non
 def test_the_licence_flag_alone_decides_what_a_source_page_shows(repo: Path) -> None:
     meta = repo / layout.SOURCES_META
     edit(meta, "licence: CC-BY-NC-ND-4.0\n    full_text_included: true", "licence: unknown\n    full_text_included: false")
-    files = dict(Site(validate(repo)).files())
+    files = dict(site_files(Lookups(SiteInput.of(validate(repo)))))
     page = files["sources/zhang-2020-chongqing-model.html"]
     text = (repo / layout.SOURCES_DIR / "zhang-2020-chongqing-model.txt").read_text(encoding="utf-8")
     assert "does not redistribute this text in full" in page and GAP in page
@@ -234,7 +234,7 @@ def test_matrix_figure_in_svg_and_png() -> None:
     png = (SITE / "matrix.png").read_bytes()
     image = Image.open(io.BytesIO(png))
     assert image.size == (2 * int(tree.attrib["width"]), 2 * int(tree.attrib["height"]))
-    files = dict(Site(v).files())
+    files = dict(site_files(Lookups(SiteInput.of(v))))
     assert files["matrix.png"] == png and files["matrix.svg"] == svg
     for doc in ("README.md", "DATACARD.md"):
         assert f"{layout.BUILD}/{layout.SITE}/matrix.png" in (ROOT / doc).read_text(encoding="utf-8"), doc
@@ -338,7 +338,7 @@ def test_pages_summarise_first_and_the_matrix_has_a_legend() -> None:
     page says what every colour of every column means."""
     v = validate(ROOT)
     cb = v.ann.codebook
-    site = Site(v)
+    site = Lookups(SiteInput.of(v))
     case = site.cases[0]
     tree, _ = parse((SITE / f"cases/{case['case_id']}.html").read_text(encoding="utf-8"))
     summary = tree.find("table", class_="summary")[0]
@@ -409,8 +409,8 @@ def test_the_matrix_is_paged_and_every_case_is_on_exactly_one_page(tmp_path: Pat
     """With more cases than a page holds, the home page shows the first page, further pages
     are matrix/N.html, every case is on one page only, and the pager's links resolve."""
     v = validate(ROOT)
-    site = Site(v, page_rows=4)
-    written = dict(site.files())
+    site = Lookups(SiteInput.of(v), page_rows=4)
+    written = dict(site_files(site))
     numbers = range(2, site.pages + 1)
     assert site.pages == -(-len(site.cases) // 4) > 5 and all(f"matrix/{n}.html" in written for n in numbers)
     seen: list[str] = []
@@ -426,4 +426,4 @@ def test_the_matrix_is_paged_and_every_case_is_on_exactly_one_page(tmp_path: Pat
                 target, _ = resolve(rel, href)
                 assert target.split("?")[0] in written or target.startswith("downloads/"), (rel, href)
     assert seen == [c["case_id"] for c in site.cases]
-    assert "matrix/" not in "".join(dict(Site(v).files()))  # the real dataset fits on one page
+    assert "matrix/" not in "".join(dict(site_files(Lookups(SiteInput.of(v)))))  # the real dataset fits on one page

@@ -39,8 +39,7 @@ the use side imports nothing but core (tests/test_layers.py reads this map):
     publish  figure       the coding matrix as SVG and PNG
     publish  passages     cited passages marked up in a source text
     publish  fonts        the site's Chinese font (a shipped subset) and its CSS
-    publish  search       the site's search index
-    publish  site         the static site
+    publish  site         the static site (a subpackage: its input, lookups and one renderer per page)
     publish  writers      the registry of output formats and the dataset they write
     publish  kit          a blind coding packet for an outside coder
     publish  build        validate, then write build/ and the generated documents, atomically

@@ -20,7 +20,7 @@ from .datapackage import datapackage
 from .docs import hf_card
 from .export import HF_DIR, has_categories, write_parquet
 from .manifest import annotations_digest, write_manifest
-from .site import write_site
+from .site import SiteInput, write_site
 from .stata import write_stata
 from .validation import Validated
 
@@ -87,7 +87,7 @@ def _site(out: Output) -> None:
     metadata = [(name, media) for name, media in METADATA_FILES if (out.folder / name).exists()]
     changelog = out.v.ann.root / layout.CHANGELOG  # a repository made for tests or benchmarks may have none
     documents = [(layout.DATACARD, out.datacard)] + ([(layout.CHANGELOG, changelog.read_text(encoding="utf-8"))] if changelog.exists() else [])
-    write_site(out.v, out.folder / layout.SITE, distribution(out.folder, out.writers) + metadata, documents)
+    write_site(SiteInput.of(out.v, distribution(out.folder, out.writers) + metadata, documents), out.folder / layout.SITE)
 
 
 # The metadata files the site offers for download beside the data files.

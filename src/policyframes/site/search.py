@@ -9,7 +9,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .passages import anchor
+from ..passages import anchor
 
 Entry = dict[str, str]
 
