@@ -236,6 +236,38 @@ def test_a_search_lives_in_the_address_and_survives_reload_and_back(site: Watche
     expect(results).to_have_count(count)
 
 
+@pytest.fixture(scope="module")
+def split_index_site(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The site of the real dataset with its search index in parts of 20 KB, as a large dataset's."""
+    folder = tmp_path_factory.mktemp("split-index")
+    for rel, content in site_files(Lookups(SiteInput.of(dataset()), search_part_bytes=20_000)):
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return folder.as_uri() + "/"
+
+
+def test_a_split_index_loads_only_the_parts_a_query_needs(browser: object, split_index_site: str) -> None:
+    """A rare word is found in the last part, after every part was loaded; a common word
+    stops at the first hundred results without loading the rest."""
+    from playwright.sync_api import expect
+
+    site = Watched(browser, split_index_site)
+    parts = int(site.page.goto(site.base + "search.html") and site.page.locator("form.search").get_attribute("data-parts"))
+    assert parts > 10
+    quote = coded_evidence().iloc[-1]
+    word = max(quote.quote.split(), key=len).strip(".,;:\u201c\u201d\"'()")
+    results = search(site, word)
+    anchor_ = anchor(int(quote.start), int(quote.end))
+    expect(results.locator(f'a[href="sources/{quote.source_id}.html#{anchor_}"]').first).to_be_visible()
+    assert site.page.locator("script[src^='search/']").count() == parts
+    results = search(site, "the")
+    expect(site.page.locator(".search-status")).to_contain_text("More than 100 results")
+    expect(results).to_have_count(100)
+    assert site.page.locator("script[src^='search/']").count() < parts
+    site.check_clean()
+
+
 def test_filters_by_policy_type_and_locality(site: Watched) -> None:
     cases = dataset().tables.cases
     page = site.page

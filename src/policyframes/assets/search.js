@@ -1,25 +1,52 @@
-// policyframes site: search the index (search-index.js) of case names, rationales and
-// evidence. Every word of the query must occur in an entry (case and accents aside);
-// the query lives in the address (?q=...), so that a search can be linked to.
+// policyframes site: search the index of case names, rationales and evidence. Every word
+// of the query must occur in an entry (case and accents aside); the query lives in the
+// address (?q=...), so that a search can be linked to. The index comes in parts
+// (search/1.js, ...), the case names first; a part is loaded only when the parts before
+// it hold too few results, and stays loaded for the next query.
 (function () {
   "use strict";
 
   var LIMIT = 100;
   var form = document.querySelector("form.search");
-  var index = window.policyframesSearch || [];
-  if (!form || !index.length) {
+  if (!form) {
     return;
   }
+  var parts = parseInt(form.getAttribute("data-parts"), 10) || 0;
   var input = form.querySelector("input[type=search]");
   var status = document.querySelector(".search-status");
   var list = document.querySelector("ol.results");
+  var index = [];
+  var folded = [];
+  var loaded = 0;
+  var loading = false;
 
   function fold(text) {
     return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
-  var folded = index.map(function (entry) {
-    return fold(entry.t + " " + entry.x);
-  });
+
+  // Each part of the index calls this with its number and entries.
+  window.policyframesSearchPart = function (number, entries) {
+    entries.forEach(function (entry) {
+      index.push(entry);
+      folded.push(fold(entry.t + " " + entry.x));
+    });
+    loaded = number;
+    loading = false;
+    run();
+  };
+
+  function loadNext() {
+    if (loading || loaded >= parts) {
+      return;
+    }
+    loading = true;
+    var script = document.createElement("script");
+    script.src = "search/" + (loaded + 1) + ".js";
+    script.onerror = function () {
+      status.textContent = "Part " + (loaded + 1) + " of the search index could not be loaded.";
+    };
+    document.head.appendChild(script);
+  }
 
   function snippet(text, word) {
     var at = Math.max(0, fold(text).indexOf(word));
@@ -44,6 +71,7 @@
     return li;
   }
 
+  // Results from the parts loaded so far; more parts are loaded while there are too few.
   function run() {
     var words = fold(input.value).split(/\s+/).filter(Boolean);
     list.textContent = "";
@@ -52,16 +80,23 @@
       return;
     }
     var found = [];
-    folded.forEach(function (text, i) {
+    for (var i = 0; i < folded.length && found.length <= LIMIT; i++) {
+      var text = folded[i];
       if (words.every(function (word) { return text.indexOf(word) >= 0; })) {
         found.push(index[i]);
       }
-    });
+    }
     found.slice(0, LIMIT).forEach(function (entry) {
       list.appendChild(item(entry, words[0]));
     });
-    status.textContent = found.length + (found.length === 1 ? " result" : " results") +
-      (found.length > LIMIT ? ", the first " + LIMIT + " shown" : "");
+    if (found.length > LIMIT) {
+      status.textContent = "More than " + LIMIT + " results, the first " + LIMIT + " shown: add a word to narrow the search.";
+    } else if (loaded < parts) {
+      status.textContent = "Searching part " + (loaded + 1) + " of " + parts + " of the index (" + found.length + " found so far)\u2026";
+      loadNext();
+    } else {
+      status.textContent = found.length + (found.length === 1 ? " result" : " results");
+    }
   }
 
   function toAddress() {

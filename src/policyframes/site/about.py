@@ -9,7 +9,7 @@ from ..markdown import MAX_ROWS, to_html
 from ..reliability import full_report
 from . import search
 from .html import e, page, words
-from .lookups import _records
+from .lookups import records
 
 if TYPE_CHECKING:
     from .lookups import Lookups
@@ -63,29 +63,30 @@ def tables_page(site: Lookups) -> str:
     return page(site, "Distributions", body, "", "tables.html")
 
 
-def search_page(site: Lookups) -> str:
-    """A search over case names, rationales and evidence, in the browser (search.js)."""
+def search_page(site: Lookups, parts: int) -> str:
+    """A search over case names, rationales and evidence, in the browser (search.js), which
+    loads the index's `parts` (search/1.js, ...) one by one as far as a query needs."""
     body = (
         "<h1>Search</h1>\n"
         "<p>Finds the cases by their English or Chinese names, and the coders\u2019 rationales, quotes and cited "
         "passages that contain every word you type. Each result links to the case, the coding or the passage.</p>\n"
         '<noscript><p>The search needs JavaScript; every page is also reachable from the <a href="index.html">coding matrix</a>.</p></noscript>\n'
-        '<form class="search" role="search" hidden><label for="q">Search the dataset</label> '
+        f'<form class="search" role="search" data-parts="{parts}" hidden><label for="q">Search the dataset</label> '
         '<input type="search" id="q" name="q" autocomplete="off"></form>\n'
         '<p class="search-status" role="status" aria-live="polite"></p>\n<ol class="results"></ol>'
     )
-    head = '<script src="search-index.js" defer></script>\n<script src="search.js" defer></script>\n'
+    head = '<script src="search.js" defer></script>\n'
     return page(site, "Search", body, "", "search.html", head)
 
 
-def search_index(site: Lookups) -> str:
-    """The search page's index: the cases, every rationale and every evidence item of a code or fact."""
+def search_index(site: Lookups) -> list[str]:
+    """The search page's index, in parts: the cases, every rationale and every evidence item of a code or fact."""
     title_zh = site.cb.role("title_zh").name
 
     def heading(case_id: str, dim: str) -> str:
         return f"{site.case[case_id][site.title]} \u00b7 {site.cb.variable(dim).label}"
 
     entries = search.case_entries(site.cases, site.title, title_zh, site.where)
-    entries += search.rationale_entries(_records(site.data.tables.codings), heading)
-    entries += search.evidence_entries(_records(site.data.tables.evidence), heading)
-    return search.index_script(entries)
+    entries += search.rationale_entries(records(site.data.tables.codings), heading)
+    entries += search.evidence_entries(records(site.data.tables.evidence), heading)
+    return search.index_parts(entries, site.search_part_bytes)

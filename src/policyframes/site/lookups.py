@@ -16,13 +16,15 @@ from ..palette import swatches
 from ..rows import PROVENANCE
 from .data import SiteInput
 from .html import e
+from .search import PART_BYTES
 
 FILTER_ROLES = ("policy_type", "locality")  # the matrix can be filtered on the variables with these roles
 PAGE_ROWS = 100  # cases per page of the matrix: the home page holds the first page
 KIND_MARKS = {"quote": "Q", "citation": "C"}  # the matrix's marks of the evidence kinds
 
 
-def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of a table as plain records, without provenance, missing values as None."""
     rows = df.drop(columns=[c for c in PROVENANCE if c in df.columns]).to_dict("records")
     return [{str(k): None if _missing(v) else v for k, v in row.items()} for row in rows]
 
@@ -50,17 +52,18 @@ class _ByCase:
 class Lookups:
     """What the pages are made from, looked up: computed once from the site's input."""
 
-    def __init__(self, data: SiteInput, page_rows: int = PAGE_ROWS) -> None:
+    def __init__(self, data: SiteInput, page_rows: int = PAGE_ROWS, search_part_bytes: int = PART_BYTES) -> None:
         self.data = data
         self.page_rows = page_rows
+        self.search_part_bytes = search_part_bytes
         self.cb = data.codebook
         self.meta = data.meta
         t = data.tables
-        self.cases = _records(t.cases)
+        self.cases = records(t.cases)
         self.case = {c["case_id"]: c for c in self.cases}
-        self.sources = {s["source_id"]: s for s in _records(t.sources)}
+        self.sources = {s["source_id"]: s for s in records(t.sources)}
         self.comparison_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for row in _records(t.comparisons):
+        for row in records(t.comparisons):
             self.comparison_rows[row["comparison_id"]].append(row)
         self.compared: dict[str, list[Any]] = defaultdict(list)
         for comparison in data.comparisons:
@@ -68,12 +71,12 @@ class Lookups:
                 self.compared[case_id].append(comparison)
         self.codings = _ByCase(t.codings)
         self.case_evidence = _ByCase(t.evidence)
-        self.events = _records(t.timeline)
+        self.events = records(t.timeline)
         self.event = {ev["event_id"]: ev for ev in self.events}
         self.case_events: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for ev in self.events:
             self.case_events[ev["case_id"]].append(ev)
-        self.relations = _records(t.relations)
+        self.relations = records(t.relations)
         self.relation = {rel["relation_id"]: rel for rel in self.relations}
         self.case_relations: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for rel in self.relations:
@@ -82,15 +85,15 @@ class Lookups:
                     self.case_relations[case_id].append(rel)
         self.swatches = {var.name: swatches(var, i) for i, var in enumerate(self.cb.coded)}
         self.title = self.cb.role("title").name
-        self.adjudication = {(r["case_id"], r["dimension"]): r for r in _records(t.adjudications)}
+        self.adjudication = {(r["case_id"], r["dimension"]): r for r in records(t.adjudications)}
         fields = cite_fields(data.meta, self.cb.codebook_version)
         self.citation = {name: make(fields) for name, make in FORMATS.items()}
         self.filters = [self.cb.role(r).name for r in FILTER_ROLES] + [v.name for v in self.cb.coded]
         self.designs: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for row in _records(t.tax_design):
+        for row in records(t.tax_design):
             self.designs[row["case_id"]].append(row)
         self.conflicts: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for row in _records(t.conflicts):
+        for row in records(t.conflicts):
             self.conflicts[row["case_id"]].append(row)
 
     def label(self, var: str, code: str | None) -> str:

@@ -1,7 +1,8 @@
 """The site's search: an index of the case names (both languages), the coders'
 rationales and the evidence (quotes and the paraphrases of citations), written with the
-site as a script, so that the search page (assets/search.js) works from disk as well as
-from a server."""
+site as scripts, so that the search page (assets/search.js) works from disk as well as
+from a server. The index comes in parts of a bounded size, the case names first: the
+page loads a part only when a query has not yet found enough in the parts before it."""
 
 from __future__ import annotations
 
@@ -41,6 +42,20 @@ def evidence_entries(evidence: Iterable[dict[str, Any]], heading: Callable[[str,
     return out
 
 
-def index_script(entries: list[Entry]) -> str:
-    """The index as a script that defines it (a local file cannot be fetched from a page on disk)."""
-    return "window.policyframesSearch = " + json.dumps(entries, ensure_ascii=False, separators=(",", ":")) + ";\n"
+PART_BYTES = 500_000  # the most a part of the index holds (bytes of UTF-8); a larger entry is a part of its own
+
+
+def index_parts(entries: list[Entry], part_bytes: int = PART_BYTES) -> list[str]:
+    """The index as scripts (a local file cannot be fetched from a page on disk), each
+    handing the search page its part number and entries; at least one part."""
+    parts: list[list[str]] = [[]]
+    size = 0
+    for entry in entries:
+        text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+        n = len(text.encode("utf-8")) + 1
+        if parts[-1] and size + n > part_bytes:
+            parts.append([])
+            size = 0
+        parts[-1].append(text)
+        size += n
+    return [f"window.policyframesSearchPart({i}, [{','.join(part)}]);\n" for i, part in enumerate(parts, 1)]

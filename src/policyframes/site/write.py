@@ -50,10 +50,12 @@ def site_files(site: Lookups) -> Iterator[tuple[str, str | bytes]]:
     yield "codebook.html", codebook_page(site)
     yield "reliability.html", reliability_page(site)
     yield "tables.html", tables_page(site)
-    yield "search.html", search_page(site)
+    parts = search_index(site)
+    yield "search.html", search_page(site, len(parts))
     yield "about.html", about_page(site)
     yield from site.data.documents
-    yield "search-index.js", search_index(site)
+    for number, part in enumerate(parts, 1):
+        yield f"search/{number}.js", part
     yield "search.js", files("policyframes").joinpath("assets/search.js").read_text(encoding="utf-8")
     yield "style.css", style(site)
     yield "site.js", files("policyframes").joinpath("assets/site.js").read_text(encoding="utf-8")
