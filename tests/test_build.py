@@ -33,12 +33,14 @@ FACTS = ["start_date", "initiator", "design_agency", "implementing_agency"]
 MISSING = ("not_reported", "not_applicable", "coded_in_components")
 
 
+@pytest.mark.slow
 def test_committed_build_is_what_the_annotations_build(repo: Path, cli) -> None:
     status, out, err = cli(repo, "build")
     assert status == 0, err
     assert tree_bytes(repo / "build") == tree_bytes(ROOT / "build"), "build/ is stale: run `policyframes build`"
 
 
+@pytest.mark.slow
 def test_second_build_is_byte_identical(repo: Path, cli) -> None:
     assert cli(repo, "build")[0] == 0
     first = tree_bytes(repo / "build")
@@ -160,6 +162,7 @@ def test_datasets_mobilisation_level_holds_levels_only_and_its_status_apart(tmp_
     assert framing.names == codebook.allowed("framing") and "not_reported" in framing.names
 
 
+@pytest.mark.slow
 def test_to_hf_returns_every_table(tmp_path: Path) -> None:
     import policyframes
 
@@ -170,6 +173,7 @@ def test_to_hf_returns_every_table(tmp_path: Path) -> None:
         assert dd[table].num_rows == len(pd.read_parquet(ROOT / "build" / f"{table}.parquet")), table
 
 
+@pytest.mark.slow
 def test_bad_code_fails_the_build_with_file_and_line_and_keeps_build(repo: Path, cli) -> None:
     case = repo / "annotations" / "cases" / "chongqing-property-tax-2011.yaml"
     line = line_of(case, "value: redistribution")

@@ -65,6 +65,7 @@ def entries(root: Path) -> list[Path]:
     return sorted((root / layout.CACHE).glob("*/*.chunk"))
 
 
+@pytest.mark.slow
 def test_warm_validation_reads_no_file_and_gives_the_same_result(repo: Path, reads: list[str]) -> None:
     read = result(repo, use_cache=False)
     n_files = len(reads)
@@ -76,6 +77,7 @@ def test_warm_validation_reads_no_file_and_gives_the_same_result(repo: Path, rea
     assert len(reads) == 2 * n_files
 
 
+@pytest.mark.slow
 def test_one_edited_file_is_the_only_one_read_again(repo: Path, reads: list[str]) -> None:
     backdate(repo)
     result(repo, use_cache=True)
@@ -88,6 +90,7 @@ def test_one_edited_file_is_the_only_one_read_again(repo: Path, reads: list[str]
     assert_same(cached, result(repo, use_cache=False))
 
 
+@pytest.mark.slow
 def test_a_file_with_a_problem_is_read_every_time(repo: Path, reads: list[str]) -> None:
     case = repo / "annotations/cases/chongqing-property-tax-2011.yaml"
     case.write_text(case.read_text(encoding="utf-8").replace("confidence: ", "confidence: 7 #", 1), encoding="utf-8")
@@ -99,6 +102,7 @@ def test_a_file_with_a_problem_is_read_every_time(repo: Path, reads: list[str]) 
     assert reads == ["annotations/cases/chongqing-property-tax-2011.yaml"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", ["truncated", "flipped", "emptied", "index", "foreign"])
 def test_a_corrupt_cache_is_rebuilt_not_trusted(repo: Path, reads: list[str], damage: str) -> None:
     backdate(repo)
@@ -123,6 +127,7 @@ def test_a_corrupt_cache_is_rebuilt_not_trusted(repo: Path, reads: list[str], da
     assert reads == []
 
 
+@pytest.mark.slow
 def test_leftovers_of_a_killed_run_are_ignored_and_removed(repo: Path) -> None:
     backdate(repo)
     read = result(repo, use_cache=True)
@@ -133,6 +138,7 @@ def test_leftovers_of_a_killed_run_are_ignored_and_removed(repo: Path) -> None:
     assert not leftover.exists()
 
 
+@pytest.mark.slow
 def test_a_new_version_or_codebook_starts_a_new_cache(repo: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     backdate(repo)
     read = result(repo, use_cache=True)
@@ -148,6 +154,7 @@ def test_a_new_version_or_codebook_starts_a_new_cache(repo: Path, reads: list[st
     assert len(reads) == 3 * n_files
 
 
+@pytest.mark.slow
 def test_no_cache_on_the_command_line(repo: Path, cli: Any) -> None:
     status, out, _ = cli(repo, "validate", "--no-cache")
     assert status == 0 and "no problems" in out and not (repo / layout.CACHE).exists()

@@ -52,6 +52,7 @@ def cite_on_start_date(repo: Path, item: str = CITATION) -> None:
          "  start_date:\n    value: 199X\n    confidence: 2\n    evidence:\n" + item)
 
 
+@pytest.mark.slow
 def test_a_citation_validates_and_is_an_evidence_row_of_its_kind(repo: Path, cli) -> None:
     add_source(repo)
     cite_on_start_date(repo)
@@ -71,6 +72,7 @@ def test_a_citation_validates_and_is_an_evidence_row_of_its_kind(repo: Path, cli
     assert "某政函〔2009〕1号" in record and "Art. 3, para 2" in record
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("item, field, code", [
     (CITATION.replace("        locator: Art. 3, para 2\n", ""), "locator", "record.missing-key"),
     (CITATION.replace("        paraphrase: >-\n          The notice opens the executive meetings to citizens who apply in advance.\n", ""),
@@ -96,6 +98,7 @@ def test_a_quote_from_a_source_without_stored_text_is_refused(repo: Path, cli) -
     assert status == 1 and "[evidence.not-stored]" in err and "give the evidence as a citation" in err, err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("old, new, message", [
     ("    consulted: \"2026-12-02\"\n", "", "needs the date it was consulted"),
     ("    kind: primary_government_document\n", "    kind: rumour\n", "'rumour' is not a source kind"),
@@ -107,6 +110,7 @@ def test_an_incomplete_source_record_is_refused(repo: Path, cli, old: str, new: 
     assert status == 1 and message in err and "[source.record]" in err and f"{SOURCES}:" in err, err
 
 
+@pytest.mark.slow
 def test_a_quote_outside_the_stored_sentences_of_an_excerpt_fails(repo: Path, cli) -> None:
     """The blog posts are stored as the sentences their quotes need: a quote elsewhere
     cannot be checked, and says so."""
@@ -131,6 +135,7 @@ def test_tax_design_rows_need_a_tax_case_and_are_unique(repo: Path, cli) -> None
     assert "[tax_design.duplicate]" in err and "annotations/tax_design.yaml:" in err
 
 
+@pytest.mark.slow
 def test_a_conflict_needs_a_known_case_and_two_sides(repo: Path, cli) -> None:
     side = ("      - claim: One thing.\n        evidence:\n          - source: zhang-2020-chongqing-model\n            locator: p. 3\n"
             "            paraphrase: Says one thing.\n            attribution: author_analysis\n")

@@ -96,6 +96,7 @@ def test_traceback_shows_the_full_trace_of_an_internal_error(repo: Path, cli, mo
     assert status == 1 and "Traceback (most recent call last)" in err and "RuntimeError: planted" in err
 
 
+@pytest.mark.slow
 def test_a_second_build_while_one_runs_is_refused(repo: Path, cli) -> None:
     import fcntl
 
@@ -144,6 +145,7 @@ def test_new_case_fills_in_what_it_is_given(repo: Path, cli) -> None:
     assert status == 2 and "no source 'no-such-source'" in err
 
 
+@pytest.mark.slow
 def test_validate_warns_when_the_annotations_changed_but_the_version_did_not(repo: Path, cli) -> None:
     status, out, err = cli(repo, "validate")
     assert status == 0 and "warning" not in err

@@ -168,6 +168,7 @@ def test_no_codebook_example_is_an_evidence_quote() -> None:
             assert quote != example and quote not in example and example not in quote, (where, quote)
 
 
+@pytest.mark.slow
 def test_validation_refuses_an_example_planted_as_a_quote(repo: Path, cli) -> None:
     path = repo / "annotations/cases/chongqing-property-tax-2011.yaml"
     example = next(c.example.text for c in codebook().variable("framing").categories if c.code == "redistribution")
@@ -184,6 +185,7 @@ def test_validation_refuses_an_example_planted_as_a_quote(repo: Path, cli) -> No
     assert ".redistribution: " in refusal
 
 
+@pytest.mark.slow
 def test_validation_refuses_an_example_that_contains_a_quote(repo: Path, cli) -> None:
     """An example edited in the codebook to contain a passage that coders quote is refused
     at each quote of it (the quotes themselves match their source)."""
@@ -202,6 +204,7 @@ def test_validation_refuses_an_example_that_contains_a_quote(repo: Path, cli) ->
 # Roles, not names
 
 
+@pytest.mark.slow
 def test_renamed_title_variable_builds(repo: Path, cli) -> None:
     """name_en is no required name: renamed in the codebook, the case files and the
     template, it still builds, and the site, the card and the tables use the new name."""

@@ -59,6 +59,7 @@ def recode(repo: Path) -> None:
     edit(repo / "annotations" / "comparisons.yaml", COMPARISON_OLD, COMPARISON_NEW)
 
 
+@pytest.mark.slow
 def test_one_recoded_value_is_the_one_change_reported(repo: Path, cli) -> None:
     recode(repo)
     status, _, err = cli(repo, "build")

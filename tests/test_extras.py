@@ -7,6 +7,8 @@ import subprocess
 import sys
 import tomllib
 
+import pytest
+
 from conftest import ROOT
 
 BLOCK = "import sys\nfor name in {names}:\n    sys.modules[name] = None  # as if not installed\n"
@@ -22,6 +24,7 @@ def test_the_required_dependencies_are_what_loading_needs() -> None:
     assert {"build", "hf", "test"} <= set(project["optional-dependencies"])
 
 
+@pytest.mark.slow
 def test_loading_works_without_the_extras() -> None:
     done = _run(["yaml", "pandera", "PIL", "pyreadstat", "datasets"],
                 "import policyframes\nprint(len(policyframes.load('cases')), policyframes.load_codebook().codebook_version)\n"
@@ -35,6 +38,7 @@ def test_to_hf_without_datasets_names_the_extra() -> None:
     assert done.returncode == 1 and "pip install 'policyframes[hf]'" in done.stderr
 
 
+@pytest.mark.slow
 def test_a_command_without_its_extra_names_it() -> None:
     done = _run(["pandera", "pandera.pandas"], "from policyframes.cli import main\nraise SystemExit(main(['validate']))")
     assert done.returncode == 1

@@ -153,6 +153,7 @@ def test_version_is_one_value_everywhere() -> None:
     assert policyframes.__version__ == version
 
 
+@pytest.mark.slow
 def test_citation_cff_follows_dataset_yaml(repo: Path) -> None:
     meta = yaml.safe_load((repo / layout.DATASET_META).read_text(encoding="utf-8"))
     edit(repo / layout.DATASET_META, f'version: "{meta["version"]}"', 'version: "9.8.7"')
@@ -167,6 +168,7 @@ def test_citation_cff_follows_dataset_yaml(repo: Path) -> None:
 # Croissant
 
 
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore:The inplace keyword")
 def test_croissant_is_valid_and_its_records_are_the_tables() -> None:
     mlc = validator("mlcroissant")

@@ -15,11 +15,13 @@ from policyframes.docs import fill_blocks
 from policyframes.yamlsafe import load_file
 
 
+@pytest.mark.slow
 def test_generated_files_are_fresh() -> None:
     for rel, content in generated_files(validate(ROOT)).items():
         assert (ROOT / rel).read_text(encoding="utf-8") == content, f"{rel} is stale: run `policyframes build`"
 
 
+@pytest.mark.slow
 def test_stale_generated_file_is_detected(repo: Path) -> None:
     codebook = repo / layout.CODEBOOK
     codebook.write_text(codebook.read_text(encoding="utf-8").replace("label: The wealthy", "label: Rich households"), encoding="utf-8")
@@ -38,6 +40,7 @@ def test_json_schema_enumerates_codebook_categories() -> None:
     assert schema["additionalProperties"] is False
 
 
+@pytest.mark.slow
 def test_json_schema_accepts_the_case_files() -> None:
     import jsonschema
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 import yaml
 
 from conftest import ROOT
@@ -18,6 +19,7 @@ def _packet_text(folder: Path) -> str:
                      if p.is_file() and not (p.parent.name == "sources" and p.suffix == ".txt"))
 
 
+@pytest.mark.slow
 def test_the_packet_holds_no_code_rationale_or_evidence(repo: Path, cli, tmp_path: Path) -> None:
     status, out, err = cli(repo, "kit", "c9", str(tmp_path / "kit"), "--with-case-list")
     assert status == 0, err
@@ -53,6 +55,7 @@ def test_a_kit_is_never_written_over_a_folder_in_use(repo: Path, cli, tmp_path: 
     assert (tmp_path / "kit" / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 
+@pytest.mark.slow
 def test_a_returned_packet_gets_a_certification_report(repo: Path, cli, tmp_path: Path) -> None:
     """A synthetic coder fills in the blank files (every variable not_reported, which
     needs no evidence); its folder, returned into the repository, validates and is
@@ -83,6 +86,7 @@ def test_a_returned_packet_gets_a_certification_report(repo: Path, cli, tmp_path
     assert status == 0 and "c9" not in out  # a coder in training is not part of the dataset's figures
 
 
+@pytest.mark.slow
 def test_a_coding_under_another_codebook_is_refused_unless_an_earlier_round(repo: Path, cli) -> None:
     old = repo / "annotations" / "codings" / "c0"
     old.mkdir()
@@ -100,6 +104,7 @@ CODED_PARTS = ("general_rules", "references", "missing_codes", "confidence", "at
                "relation_types", "event_types", "roles", "variables", "quote_normalisation")
 
 
+@pytest.mark.slow
 def test_the_blind_codings_record_the_codebook_they_were_made_under() -> None:
     """Each further coder coded under a frozen copy of the codebook, kept byte for byte in
     annotations/codebooks/<version>.yaml; the released codebook differs from every

@@ -83,6 +83,7 @@ def test_no_import_runs_back_up_the_stages() -> None:
     assert back_edges(package_sources()) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("module, planted, imported", [
     ("codebook", "from .tables import assemble\n", "tables"),  # core reaching into tables
     ("annotations", "def f():\n    from .checks import check_tables\n", "checks"),  # read into check, in a function

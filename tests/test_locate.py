@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from conftest import edit
 
 CQ = "annotations/cases/chongqing-property-tax-2011.yaml"
@@ -15,6 +17,7 @@ def _strip_offsets(path: Path) -> None:
     path.write_text(re.sub(r"\n +(start|end): \d+", "", text), encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_locate_restores_removed_offsets(repo: Path, cli) -> None:
     path = repo / CQ
     original = path.read_text(encoding="utf-8")
@@ -27,6 +30,7 @@ def test_locate_restores_removed_offsets(repo: Path, cli) -> None:
     assert cli(repo, "validate")[0] == 0
 
 
+@pytest.mark.slow
 def test_locate_corrects_wrong_offsets_and_check_mode(repo: Path, cli) -> None:
     path = repo / CQ
     edit(path, "start: 5886", "start: 5800")
@@ -38,6 +42,7 @@ def test_locate_corrects_wrong_offsets_and_check_mode(repo: Path, cli) -> None:
     assert cli(repo, "locate", "--check")[0] == 0
 
 
+@pytest.mark.slow
 def test_locate_flow_style_evidence(repo: Path, cli) -> None:
     path = repo / CQ
     edit(path, """      - source: zhang-2020-chongqing-model
@@ -57,6 +62,7 @@ def test_quote_missing_from_source_is_an_error(repo: Path, cli) -> None:
     assert status == 1 and "quote is not in source 'zhang-2020-chongqing-model'" in err
 
 
+@pytest.mark.slow
 def test_ambiguous_quote_needs_a_disambiguating_offset(repo: Path, cli) -> None:
     path = repo / CQ
     # "the Chongqing Model" occurs many times in the essay.

@@ -110,6 +110,7 @@ def hz_adjudication(path: Path) -> str:
     return block[block.index("    adjudication:"):]
 
 
+@pytest.mark.slow
 def test_reliability_command_prints_alpha_per_dimension(cli) -> None:
     status, out, _ = cli(ROOT, "reliability")
     assert status == 0
@@ -122,6 +123,7 @@ def test_reliability_command_prints_alpha_per_dimension(cli) -> None:
     assert "Krippendorff's alpha" in out and "| hangzhou-model | target_scope | not_applicable | not_applicable | not_reported |" in out
 
 
+@pytest.mark.slow
 def test_disagreement_needs_an_adjudication(repo, cli) -> None:
     from conftest import edit, line_of
 
@@ -153,6 +155,7 @@ def test_adjudicated_value_no_coder_gave_needs_evidence(repo, cli) -> None:
     assert status == 1 and "'future_acquirers_only' is no coder's value: give the adjudication its own evidence" in err
 
 
+@pytest.mark.slow
 def test_adjudicator_codes_neither_side(repo, cli) -> None:
     from conftest import edit
 
@@ -178,6 +181,7 @@ def test_missing_statuses_are_missing_data_not_categories() -> None:
     assert framing.alpha == alpha([["redistribution", "redistribution"], ["redistribution", "law_and_order"]], "nominal")
 
 
+@pytest.mark.slow
 def test_second_coder_file_must_match_its_folder(repo, cli) -> None:
     from conftest import edit
 
@@ -228,6 +232,7 @@ SPANS = st.lists(st.tuples(st.sampled_from(["c1", "c2", "c3"]), st.sampled_from(
                  max_size=12)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(SPANS)
 def test_span_overlap_counts_each_character_once_however_the_quotes_overlap(spans: list[tuple[str, str, int, int]]) -> None:

@@ -65,6 +65,7 @@ def passage_text(tree: Node, name: str) -> str:
     return "".join(m.text() for m in tree.find("mark", data_p=name))
 
 
+@pytest.mark.slow
 def test_pages_are_accessible_documents(pages: dict[str, Node]) -> None:
     for rel, tree in pages.items():
         html = tree.find("html")[0]
@@ -78,6 +79,7 @@ def test_pages_are_accessible_documents(pages: dict[str, Node]) -> None:
             assert table.find("caption") and table.find("th", scope="col"), rel
 
 
+@pytest.mark.slow
 def test_links_resolve_and_nothing_is_fetched_from_outside(pages: dict[str, Node]) -> None:
     for rel, tree in pages.items():
         for node in tree.iter():
@@ -98,6 +100,7 @@ def test_links_resolve_and_nothing_is_fetched_from_outside(pages: dict[str, Node
                     assert target in pages and pages[target].by_id(fragment) is not None, f"{rel}: {url} has no #{fragment}"
 
 
+@pytest.mark.slow
 def test_every_code_is_two_clicks_from_its_highlighted_passage(pages: dict[str, Node]) -> None:
     v = validate(ROOT)
     evidence = v.tables.evidence
@@ -155,6 +158,7 @@ def test_full_texts_only_where_the_licence_allows(pages: dict[str, Node]) -> Non
         assert GAP in tree.text() and "does not redistribute this text in full" in tree.text()
 
 
+@pytest.mark.slow
 def test_the_licence_flag_alone_decides_what_a_source_page_shows(repo: Path) -> None:
     meta = repo / layout.SOURCES_META
     edit(meta, "licence: CC-BY-NC-ND-4.0\n    full_text_included: true", "licence: unknown\n    full_text_included: false")
@@ -178,6 +182,7 @@ def test_the_licence_flag_alone_decides_what_a_source_page_shows(repo: Path) -> 
     assert outside and not [s for s in outside if s in shown_text]
 
 
+@pytest.mark.slow
 def test_codebook_page_links_each_category_to_its_cases(pages: dict[str, Node]) -> None:
     v = validate(ROOT)
     codebook = pages["codebook.html"]
@@ -191,6 +196,7 @@ def test_codebook_page_links_each_category_to_its_cases(pages: dict[str, Node]) 
             assert "Definition" in entry.text() and "Decision rule" in entry.text()
 
 
+@pytest.mark.slow
 def test_comparison_pages_set_the_pairs_side_by_side(pages: dict[str, Node]) -> None:
     v = validate(ROOT)
     comparisons = v.tables.comparisons
@@ -222,6 +228,7 @@ def test_code_colours_are_readable_and_ordered() -> None:
             assert lum == sorted(lum, reverse=True), "an ordinal scale runs light to dark"
 
 
+@pytest.mark.slow
 def test_matrix_figure_in_svg_and_png() -> None:
     from PIL import Image
 
@@ -276,6 +283,7 @@ def test_serve_serves_the_built_site(cli, repo: Path) -> None:
     assert status == 1 and "run `policyframes build` first" in err
 
 
+@pytest.mark.slow
 def test_site_is_written_by_the_build(repo: Path, cli) -> None:
     status, _, err = cli(repo, "build")
     assert status == 0, err
@@ -381,6 +389,7 @@ def test_source_pages_show_paragraphs_not_hard_wraps() -> None:
     assert text.count("\n") > 2 * shown.count("\n") and normalise(shown) == normalise(text)
 
 
+@pytest.mark.slow
 def test_each_matrix_cell_marks_the_confidence_and_the_kinds_of_its_evidence() -> None:
     """The figure is the lowest confidence of the coders who gave the final code; the
     letters say whether their evidence for it holds quotes (Q) and citations (C)."""
@@ -405,6 +414,7 @@ def test_each_matrix_cell_marks_the_confidence_and_the_kinds_of_its_evidence() -
     assert {"1", "2", "3"} <= {m[0] for m in shown.values()} and any("Q" in m for m in shown.values())
 
 
+@pytest.mark.slow
 def test_the_matrix_is_paged_and_every_case_is_on_exactly_one_page(tmp_path: Path) -> None:
     """With more cases than a page holds, the home page shows the first page, further pages
     are matrix/N.html, every case is on one page only, and the pager's links resolve."""

@@ -19,6 +19,7 @@ def _dummy(out: Output) -> None:
     (out.folder / "cases.txt").write_text("\n".join(out.arrow["cases"].column("case_id").to_pylist()) + "\n", encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_registered_writer_reaches_croissant_and_the_manifest(repo: Path, tmp_path: Path) -> None:
     v = validate(repo)
     dummy = Writer("text", ("cases.txt",), _dummy, media_type="text/plain", after=("parquet",))
