@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 import pyarrow as pa
@@ -25,12 +25,8 @@ KIND_MARKS = {"quote": "Q", "citation": "C"}  # the matrix's marks of the eviden
 
 def records(df: pd.DataFrame) -> list[dict[str, Any]]:
     """The rows of a table as plain records, without provenance, missing values as None."""
-    rows = df.drop(columns=[c for c in PROVENANCE if c in df.columns]).to_dict("records")
-    return [{str(k): None if _missing(v) else v for k, v in row.items()} for row in rows]
-
-
-def _missing(value: Any) -> bool:
-    return not isinstance(value, (list, tuple)) and bool(pd.isna(value))
+    df = df.drop(columns=[c for c in PROVENANCE if c in df.columns])
+    return cast(list[dict[str, Any]], df.astype(object).where(df.notna(), None).to_dict("records"))
 
 
 class _ByCase:
@@ -168,7 +164,7 @@ class Lookups:
         then events, relations, tax-design rows and conflicts."""
         out: dict[Any, list[tuple[str, str]]] = defaultdict(list)
         ev = self.case_evidence.df
-        ev = ev[(ev["source_id"] == source_id) & (ev["kind"] == kind)]
+        ev = ev.iloc[self._source_rows.get((source_id, kind), [])]
         keys = list(zip(ev["start"].astype(int), ev["end"].astype(int))) if kind == "quote" else ev["locator"].tolist()
         ev = ev.assign(_key=pd.Series(keys, index=ev.index, dtype=object))
         is_code = ev["record_type"].isin(["code", "fact"])
@@ -190,6 +186,11 @@ class Lookups:
             else:
                 out[key].append((f"../cases/{case_id}.html#conflicts", f"{name}: a conflict of sources on {dim}"))
         return out
+
+    @cached_property
+    def _source_rows(self) -> dict[Any, Any]:
+        """The positions of the evidence rows of each source and kind (in table order)."""
+        return dict(self.case_evidence.df.groupby(["source_id", "kind"], sort=False, observed=True).indices)
 
     @cached_property
     def _first_quote(self) -> pd.Series:
