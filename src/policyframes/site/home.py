@@ -1,4 +1,5 @@
-"""The home page (the first page of the coding matrix, the comparisons, the sources, the downloads) and the matrix's further pages."""
+"""The home page (the first page of the coding matrix, the comparisons, the sources, the
+downloads) and the matrix's further pages."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from .html import CONTESTED, e, page, words
 
 if TYPE_CHECKING:
     from .lookups import Lookups
+
+KIND_MARKS = {"quote": "Q", "citation": "C"}  # the matrix's marks of the evidence kinds
 
 
 def home(site: Lookups) -> str:
@@ -77,7 +80,7 @@ def matrix_section(site: Lookups, cases: list[dict[str, Any]], root: str, number
         data = "".join(f' data-{name}="{e(case[name])}"' for name in site.filters)
         cells = "".join(
             f'<td class="c-{e(v.name)}--{e(case[v.name])}"><a href="{root}cases/{e(cid)}.html#{e(v.name)}">'
-            f'{e(site.label(v.name, case[v.name]))}{site.marks.get((cid, v.name), "")}'
+            f'{e(site.label(v.name, case[v.name]))}{cell_marks(site, cid, v.name)}'
             f'{CONTESTED if (cid, v.name) in site.adjudication else ""}</a></td>'
             for v in coded
         )
@@ -101,6 +104,17 @@ def matrix_section(site: Lookups, cases: list[dict[str, Any]], root: str, number
         + '\n<p class="scroll-hint">The matrix scrolls sideways: more variables to the right.</p>\n'
         + legend(site)
     )
+
+
+def cell_marks(site: Lookups, case_id: str, dim: str) -> str:
+    """A cell's marks: the lowest confidence of the coders who gave its code and the kinds
+    of their evidence (Q quotes, C citations), with a short title (the caption explains them)."""
+    if (case_id, dim) not in site.marks:
+        return ""
+    level, kinds = site.marks[case_id, dim]
+    labels = {c.level: c.label for c in site.cb.confidence}
+    title = f"confidence {labels[level].lower()}; " + (" and ".join(kind + "s" for kind in kinds) or "no evidence")
+    return f' <abbr class="marks" title="{e(title)}">{level}{"".join(KIND_MARKS[kind] for kind in kinds)}</abbr>'
 
 
 def pager(site: Lookups, number: int, root: str) -> str:

@@ -15,12 +15,10 @@ from ..codebook import MISSING
 from ..palette import swatches
 from ..rows import PROVENANCE
 from .data import SiteInput
-from .html import e
 from .search import PART_BYTES
 
 FILTER_ROLES = ("policy_type", "locality")  # the matrix can be filtered on the variables with these roles
 PAGE_ROWS = 100  # cases per page of the matrix: the home page holds the first page
-KIND_MARKS = {"quote": "Q", "citation": "C"}  # the matrix's marks of the evidence kinds
 
 
 def records(df: pd.DataFrame) -> list[dict[str, Any]]:
@@ -200,9 +198,9 @@ class Lookups:
         return keys.groupby(["case_id", "dimension"], sort=False).ngroup()
 
     @cached_property
-    def marks(self) -> dict[tuple[str, str], str]:
+    def marks(self) -> dict[tuple[str, str], tuple[int, list[str]]]:
         """Each matrix cell's marks: the lowest confidence of the coders who gave the final
-        code, and the kinds of evidence they gave for it (Q quotes, C citations)."""
+        code, and the kinds of evidence they gave for it (in the codebook's order)."""
         t = self.data.tables
         coded = [v.name for v in self.cb.coded]
         final = t.cases[["case_id", *coded]].astype(object).melt(id_vars="case_id", var_name="dimension", value_name="final")
@@ -211,16 +209,9 @@ class Lookups:
         agreeing = agreeing[agreeing["value"] == agreeing["final"]]
         evidence = t.evidence.loc[t.evidence["record_type"] == "code", ["case_id", "dimension", "coder", "value", "kind"]].astype(object)
         kinds = evidence.merge(agreeing[["case_id", "dimension", "coder", "value"]]).groupby(["case_id", "dimension"])["kind"].agg(set)
-        labels = {c.level: c.label for c in self.cb.confidence}
-        marks: dict[tuple[str, str], str] = {}
         lowest = agreeing.groupby(["case_id", "dimension"])["confidence"].min()
-        for (case_id, dim), level in zip(lowest.index, lowest):
-            found = kinds.get((case_id, dim), set())
-            letters = "".join(mark for kind, mark in KIND_MARKS.items() if kind in found)
-            said = " and ".join(kind + "s" for kind in KIND_MARKS if kind in found) or "no evidence"
-            title = f"confidence {labels[level].lower()}; {said}"  # short: the caption says what the marks mean
-            marks[case_id, dim] = f' <abbr class="marks" title="{e(title)}">{level}{letters}</abbr>'
-        return marks
+        return {(case_id, dim): (int(level), [k.code for k in self.cb.evidence_kinds if k.code in kinds.get((case_id, dim), set())])
+                for (case_id, dim), level in zip(lowest.index, lowest)}
 
     @property
     def pages(self) -> int:
