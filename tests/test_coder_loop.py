@@ -1,5 +1,6 @@
 """A quote that does not match shows the closest passage of the source and the first
-character that differs, with typographic marks named, so that a coder sees the fix."""
+character that differs, with typographic marks named, so that a coder sees the fix; a
+key indented wrongly is reported at its own line, in plain words, and alone."""
 
 from __future__ import annotations
 
@@ -33,3 +34,16 @@ def test_validation_shows_them(repo: Path, cli) -> None:
     assert status == 1
     line = next(line for line in err.splitlines() if "[evidence.quote-mismatch]" in line)
     assert "the closest passage is at" in line and "(U+2019 RIGHT SINGLE QUOTATION MARK) where the quote has ' (U+0027 APOSTROPHE)" in line
+
+
+def test_a_dedented_key_is_reported_at_its_line_and_alone(repo: Path, cli) -> None:
+    """The case's file cannot be read, so the rows that refer to the case (its tax design)
+    are not reported again as referring to no case."""
+    case = repo / "annotations" / "cases" / "chongqing-property-tax-2011.yaml"
+    edit(case, '    value: "2011-01-28"\n    confidence: 3\n', '    value: "2011-01-28"\n  confidence: 3\n')
+    line = case.read_text(encoding="utf-8").splitlines().index("  confidence: 3") + 1
+    status, out, err = cli(repo, "validate")
+    problems = [row for row in (out + err).splitlines() if row.startswith("annotations/")]
+    assert status == 1 and problems == [
+        f"annotations/cases/chongqing-property-tax-2011.yaml:{line}: YAML syntax error: this line is indented by 2 spaces, the "
+        "lines around it by 4: keys of one mapping line up at the same indentation [yaml.syntax]"]

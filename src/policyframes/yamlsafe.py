@@ -140,11 +140,15 @@ def loads(text: str) -> Any:
 
 def _syntax_error(text: str, exc: yaml.MarkedYAMLError) -> YamlError:
     """A located syntax error. An unclosed list, mapping or quote, or a key without its
-    colon, is reported where it starts, not where the parser gave up."""
+    colon, is reported where it starts, not where the parser gave up; the parser's most
+    common complaints about indentation are said in plain words, at the line to fix."""
     mark, start = exc.problem_mark or exc.context_mark, exc.context_mark
     problem = exc.problem or "invalid YAML"
     if mark is None:
         return YamlError(f"YAML syntax error: {problem}")
+    plain = _indentation(text, problem, exc.context or "", mark.line, start.line if start is not None else None)
+    if plain is not None:
+        return YamlError(f"YAML syntax error: {plain[1]}", plain[0] + 1)
     if "\t" in problem or "tab" in problem or _char_at(text, mark) == "\t":
         return YamlError(f"YAML syntax error: {problem} (use spaces, not tabs, for indentation)", mark.line + 1)
     if not exc.context or start is None or start.line == mark.line:
@@ -152,6 +156,35 @@ def _syntax_error(text: str, exc: yaml.MarkedYAMLError) -> YamlError:
     if exc.context.startswith("while parsing a block"):
         return YamlError(f"YAML syntax error: {problem} ({exc.context} that starts on line {start.line + 1})", mark.line + 1)
     return YamlError(f"YAML syntax error: {problem} ({exc.context} that starts here; the parser stopped on line {mark.line + 1})", start.line + 1)
+
+
+def _indentation(text: str, problem: str, context: str, line: int, start: int | None) -> tuple[int, str] | None:
+    """(line to fix, 0-based, and what is wrong in plain words) for the parser's complaints
+    about a misplaced colon or indentation; None for any other complaint."""
+    lines = text.split("\n")
+    here = lines[line] if line < len(lines) else ""
+    indent = len(here) - len(here.lstrip(" "))
+    if problem == "mapping values are not allowed in this context":
+        key, _, value = here.strip().partition(": ")
+        if ": " in value and not value.startswith(("'", '"')):
+            return line, f"this line holds a second ': ' after its key {key!r}: a value that contains ': ' must be quoted"
+        above = [i for i in range(line - 1, -1, -1) if lines[i].strip() and not lines[i].lstrip().startswith("#")]
+        if above:
+            previous = above[0]
+            before = len(lines[previous]) - len(lines[previous].lstrip(" "))
+            earlier = [len(lines[i]) - len(lines[i].lstrip(" ")) for i in above[1:2]]
+            if before < indent and earlier == [indent]:  # the line above is out of step with the lines around it
+                return previous, (f"this line is indented by {before} spaces, the lines around it by {indent}: "
+                                  "keys of one mapping line up at the same indentation")
+            return line, (f"this line is indented deeper ({indent} spaces) than line {previous + 1} ({before}), which "
+                          "already has a value: indent it like the keys it belongs with, or quote a value that contains ': '")
+    if problem == "did not find expected '-' indicator" and start is not None:
+        return line, (f"this line's indentation ({indent} spaces) breaks the list that starts on line {start + 1}: each item "
+                      "begins with '- ' at the list's indentation, and an item's further keys line up under its first key")
+    if problem == "did not find expected key" and start is not None and context.startswith("while parsing a block mapping"):
+        return line, (f"this line's indentation ({indent} spaces) breaks the mapping that starts on line {start + 1}: "
+                      "its keys line up at one indentation")
+    return None
 
 
 def _char_at(text: str, mark: Any) -> str:
