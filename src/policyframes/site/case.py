@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 
 def case_page(site: Lookups, case: dict[str, Any]) -> str:
+    """The page of one case (cases/ID.html)."""
     root = "../"
     cid = case["case_id"]
     described = []

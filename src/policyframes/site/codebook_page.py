@@ -15,6 +15,7 @@ CASES_LISTED = 50  # cases listed under a category before the page says how many
 
 
 def codebook_page(site: Lookups) -> str:
+    """The codebook (codebook.html)."""
     cb = site.cb
     parts = [
         f"<h1>{e(cb.title)}</h1>",

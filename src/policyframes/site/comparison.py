@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 
 def comparison_page(site: Lookups, comparison: Comparison) -> str:
+    """The page of one paired comparison (comparisons/ID.html)."""
     root = "../"
     a, b = comparison.cases
     rows = site.comparison_rows.get(comparison.id, [])

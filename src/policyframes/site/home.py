@@ -20,6 +20,7 @@ KIND_MARKS = {"quote": "Q", "citation": "C"}  # the matrix's marks of the eviden
 
 
 def home(site: Lookups) -> str:
+    """The home page (index.html)."""
     first = site.cases[:site.page_rows]
     comparisons = "".join(
         f'<li><a href="comparisons/{e(c.id)}.html">{e(site.case[c.cases[0]][site.title])} vs. {e(site.case[c.cases[1]][site.title])}</a>'

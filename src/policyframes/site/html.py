@@ -25,6 +25,8 @@ def link(url: str) -> str:
 
 
 def page(site: Lookups, title: str, body: str, root: str, here: str, head: str = "") -> str:
+    """A whole page around its body (`root`: the way up to the site folder; `here`: the
+    navigation entry to mark as current)."""
     nav = [("index.html", "Coding matrix"), ("index.html#comparisons", "Comparisons"), ("index.html#sources", "Sources"),
            ("codebook.html", "Codebook"), ("tables.html", "Distributions"), ("reliability.html", "Reliability"),
            ("search.html", "Search"), ("about.html", "About")]

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 
 def source_page(site: Lookups, source_id: str) -> str:
+    """The page of one source (sources/ID.html)."""
     root = "../"
     s = site.sources[source_id]
     text = site.data.texts[source_id]
