@@ -146,11 +146,11 @@ def _syntax_error(text: str, exc: yaml.MarkedYAMLError) -> YamlError:
     problem = exc.problem or "invalid YAML"
     if mark is None:
         return YamlError(f"YAML syntax error: {problem}")
+    if "\t" in problem or "tab" in problem or _char_at(text, mark) == "\t":
+        return YamlError(f"YAML syntax error: {problem} (use spaces, not tabs, for indentation)", mark.line + 1)
     plain = _indentation(text, problem, exc.context or "", mark.line, start.line if start is not None else None)
     if plain is not None:
         return YamlError(f"YAML syntax error: {plain[1]}", plain[0] + 1)
-    if "\t" in problem or "tab" in problem or _char_at(text, mark) == "\t":
-        return YamlError(f"YAML syntax error: {problem} (use spaces, not tabs, for indentation)", mark.line + 1)
     if not exc.context or start is None or start.line == mark.line:
         return YamlError(f"YAML syntax error: {problem}", mark.line + 1)
     if exc.context.startswith("while parsing a block"):
