@@ -19,7 +19,7 @@ from policyframes.build import validate
 from policyframes.palette import MIN_CONTRAST, contrast
 from policyframes.passages import anchor
 from policyframes.serve import make_server
-from policyframes.site import Lookups, SiteInput, site_files
+from policyframes.site import SiteInput, write_site
 from policyframes.textmatch import normalise
 
 pytestmark = pytest.mark.slow
@@ -240,10 +240,7 @@ def test_a_search_lives_in_the_address_and_survives_reload_and_back(site: Watche
 def split_index_site(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The site of the real dataset with its search index in parts of 20 KB, as a large dataset's."""
     folder = tmp_path_factory.mktemp("split-index")
-    for rel, content in site_files(Lookups(SiteInput.of(dataset()), search_part_bytes=20_000)):
-        path = folder / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    write_site(SiteInput.of(dataset()), folder, search_part_bytes=20_000)
     return folder.as_uri() + "/"
 
 
@@ -389,10 +386,7 @@ def test_axe_finds_no_violation_on_any_kind_of_page(browser: object, http_base: 
 def paged_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The site of the real dataset with a matrix of ten cases a page, as a large dataset's, served."""
     folder = tmp_path_factory.mktemp("paged")
-    for rel, content in site_files(Lookups(SiteInput.of(dataset()), page_rows=10)):
-        path = folder / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    write_site(SiteInput.of(dataset()), folder, page_rows=10)
     yield from served(folder)
 
 

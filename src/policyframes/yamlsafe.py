@@ -163,7 +163,7 @@ def _indentation(text: str, problem: str, context: str, line: int, start: int | 
     about a misplaced colon or indentation; None for any other complaint."""
     lines = text.split("\n")
     here = lines[line] if line < len(lines) else ""
-    indent = len(here) - len(here.lstrip(" "))
+    indent = _indent(here)
     if problem == "mapping values are not allowed in this context":
         key, _, value = here.strip().partition(": ")
         if ": " in value and not value.startswith(("'", '"')):
@@ -171,8 +171,8 @@ def _indentation(text: str, problem: str, context: str, line: int, start: int | 
         above = [i for i in range(line - 1, -1, -1) if lines[i].strip() and not lines[i].lstrip().startswith("#")]
         if above:
             previous = above[0]
-            before = len(lines[previous]) - len(lines[previous].lstrip(" "))
-            earlier = [len(lines[i]) - len(lines[i].lstrip(" ")) for i in above[1:2]]
+            before = _indent(lines[previous])
+            earlier = [_indent(lines[i]) for i in above[1:2]]
             if before < indent and earlier == [indent]:  # the line above is out of step with the lines around it
                 return previous, (f"this line is indented by {before} spaces, the lines around it by {indent}: "
                                   "keys of one mapping line up at the same indentation")
@@ -185,6 +185,10 @@ def _indentation(text: str, problem: str, context: str, line: int, start: int | 
         return line, (f"this line's indentation ({indent} spaces) breaks the mapping that starts on line {start + 1}: "
                       "its keys line up at one indentation")
     return None
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
 
 
 def _char_at(text: str, mark: Any) -> str:

@@ -113,8 +113,7 @@ def cell_marks(site: Lookups, case_id: str, dim: str) -> str:
     if (case_id, dim) not in site.marks:
         return ""
     level, kinds = site.marks[case_id, dim]
-    labels = {c.level: c.label for c in site.cb.confidence}
-    title = f"confidence {labels[level].lower()}; " + (" and ".join(kind + "s" for kind in kinds) or "no evidence")
+    title = f"confidence {site.confidence_labels[level].lower()}; " + (" and ".join(kind + "s" for kind in kinds) or "no evidence")
     return f' <abbr class="marks" title="{e(title)}">{level}{"".join(KIND_MARKS[kind] for kind in kinds)}</abbr>'
 
 

@@ -100,9 +100,12 @@ class Lookups:
                 return missing.label
         return str(code)
 
+    @cached_property
+    def confidence_labels(self) -> dict[int, str]:
+        return {c.level: c.label for c in self.cb.confidence}
+
     def confidence(self, level: int) -> str:
-        labels = {c.level: c.label for c in self.cb.confidence}
-        return f"{level} ({labels.get(level, '?')})"
+        return f"{level} ({self.confidence_labels.get(level, '?')})"
 
     def attribution(self, code: str) -> str:
         return next((a.label for a in self.cb.attributions if a.code == code), code)

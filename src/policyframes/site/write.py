@@ -16,6 +16,7 @@ from .comparison import comparison_page
 from .data import DOWNLOADS, SiteInput
 from .home import home, matrix_page
 from .lookups import PAGE_ROWS, Lookups
+from .search import PART_BYTES
 from .source import source_page
 
 
@@ -74,7 +75,7 @@ def site_files(site: Lookups) -> Iterator[tuple[str, str | bytes]]:
     yield "matrix.png", figure.png(figured)
 
 
-def write_site(data: SiteInput, folder: Path, page_rows: int = PAGE_ROWS) -> None:
+def write_site(data: SiteInput, folder: Path, page_rows: int = PAGE_ROWS, search_part_bytes: int = PART_BYTES) -> None:
     """Write the site into a new folder, with a copy of the published files it offers for
     download (so that a site deployed on its own links to them; they are found in the
     folder above the site)."""
@@ -82,7 +83,7 @@ def write_site(data: SiteInput, folder: Path, page_rows: int = PAGE_ROWS) -> Non
         copy = folder / DOWNLOADS / rel
         copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(folder.parent / rel, copy)
-    for rel, content in site_files(Lookups(data, page_rows)):
+    for rel, content in site_files(Lookups(data, page_rows, search_part_bytes)):
         path = folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
