@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pandas as pd
@@ -9,7 +10,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import ROOT, edit, line_of, tree_bytes
-from policyframes.annotations import read_sources
+from policyframes import layout
+from policyframes.build import validate
+from policyframes.export import read_tables
+from policyframes.rows import PROVENANCE
 from policyframes.textmatch import matches
 
 REQUIRED_CASES = {
@@ -68,7 +72,7 @@ def test_cases_table_has_the_required_cases_and_dimensions() -> None:
 def test_every_coded_value_has_evidence_quotes_match_and_citations_are_complete() -> None:
     cases = pd.read_parquet(ROOT / "build" / "cases.parquet")
     evidence = pd.read_parquet(ROOT / "build" / "evidence.parquet")
-    texts = {sid: s.text for sid, s in read_sources(ROOT, [])[1].items()}
+    texts = {path.stem: path.read_bytes().decode("utf-8") for path in (ROOT / "build" / layout.TEXTS).glob("*.txt")}
     for row in evidence[evidence["kind"] == "quote"].itertuples():
         assert matches(texts[row.source_id], int(row.start), int(row.end), row.quote), row
     cited = evidence[evidence["kind"] == "citation"]
@@ -97,6 +101,30 @@ def test_every_coded_value_has_evidence_quotes_match_and_citations_are_complete(
         for fact in FACTS:
             if case[fact] != "not_reported":
                 assert (case["case_id"], fact, case[fact]) in stated, (case["case_id"], fact)
+
+
+def test_the_stored_texts_are_published_and_every_quote_checks_against_them() -> None:
+    """build/texts/ holds each stored text as the repository stores it (the checksum of the
+    sources table), so that every quote can be checked at its offsets from build/ alone
+    (as the test of the evidence does)."""
+    sources = pd.read_parquet(ROOT / "build" / "sources.parquet")
+    stored = sources[sources["stored"] != "none"]
+    published = {path.stem: path.read_bytes() for path in (ROOT / "build" / layout.TEXTS).glob("*.txt")}
+    assert sorted(published) == sorted(stored["source_id"]) and len(published) >= 3
+    for source_id, sha256 in zip(stored["source_id"], stored["sha256"]):
+        assert hashlib.sha256(published[source_id]).hexdigest() == sha256, source_id
+
+
+@pytest.mark.slow
+def test_the_published_tables_read_back_as_the_build_held_them() -> None:
+    """read_tables (which the site is made from) gives every table of build/ as the build
+    held it: the same values, categories as text, and an ordinal variable's missing status
+    back in its column."""
+    v = validate(ROOT)
+    read = read_tables(ROOT / "build", v.ann.codebook).as_dict()
+    for name, held in v.tables.as_dict().items():
+        pd.testing.assert_frame_equal(read[name], held.drop(columns=list(PROVENANCE)).reset_index(drop=True), check_dtype=False, obj=name)
+    assert "not_reported" in set(read["cases"]["mobilisation_level"])
 
 
 def test_parquet_carries_descriptions_and_versions() -> None:

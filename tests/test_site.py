@@ -437,3 +437,30 @@ def test_the_matrix_is_paged_and_every_case_is_on_exactly_one_page(tmp_path: Pat
                 assert target.split("?")[0] in written or target.startswith("downloads/"), (rel, href)
     assert seen == [c["case_id"] for c in site.cases]
     assert "matrix/" not in "".join(dict(site_files(Lookups(SiteInput.of(v)))))  # the real dataset fits on one page
+
+
+@pytest.mark.slow
+def test_a_build_folder_alone_gives_the_same_site(repo: Path, tmp_path: Path) -> None:
+    """The site is made from build/ (SiteInput.from_build): a copy of a build folder, away
+    from its repository, gives every page exactly as the validated annotations do, with a
+    coder who codes only to be certified left out of the figures in both."""
+    from policyframes.build import build
+
+    target = repo / layout.CODINGS_DIR / "c9"
+    target.mkdir()
+    for path in (repo / layout.CODINGS_DIR / "c2").glob("*.yaml"):
+        (target / path.name).write_text(path.read_text(encoding="utf-8").replace("\ncoder: c2\n", "\ncoder: c9\n"), encoding="utf-8")
+    coders = repo / layout.CODERS
+    coders.write_text(coders.read_text(encoding="utf-8") + "  - id: c9\n    role: coder in training\n"
+                      "    description: Codes as c2 did.\n    certification: true\n", encoding="utf-8")
+    v = build(repo)
+    folder = tmp_path / "copy"
+    shutil.copytree(repo / layout.BUILD, folder, ignore=shutil.ignore_patterns(layout.SITE))
+    shutil.rmtree(repo)
+    built = SiteInput.from_build(folder)
+    assert (built.primary, built.certifying) == (v.primary, v.certifying) == ("c1", frozenset({"c9"}))
+    assert built.texts == {source_id: s.text for source_id, s in v.ann.sources.items()}
+    files = dict(site_files(Lookups(built)))
+    assert files == dict(site_files(Lookups(SiteInput.of(v))))
+    figures = files["reliability.html"].split('<h2 id="figures">')[1]
+    assert "c9" in files["about.html"] and "c2" in figures and "c9" not in figures

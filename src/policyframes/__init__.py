@@ -26,7 +26,7 @@ the use side imports nothing but core (tests/test_layers.py reads this map):
     tables   tables       records -> tables, a pure function
     check    checks       the table rules, one code each
     check    validation   a repository read, assembled and checked
-    publish  export       Parquet with the codebook's categories
+    publish  export       Parquet with the codebook's categories, and its tables read back
     publish  csvexport    CSV
     publish  stata        Stata
     publish  markdown     Markdown tables for the generated documents
@@ -39,7 +39,7 @@ the use side imports nothing but core (tests/test_layers.py reads this map):
     publish  figure       the coding matrix as SVG and PNG
     publish  passages     cited passages marked up in a source text
     publish  fonts        the site's Chinese font (a shipped subset) and its CSS
-    publish  site         the static site (a subpackage: its input, lookups and one renderer per page)
+    publish  site         the static site, made from a build folder (a subpackage, one renderer per page)
     publish  writers      the registry of output formats and the dataset they write
     publish  kit          a blind coding packet for an outside coder
     publish  build        validate, then write build/ and the generated documents, atomically

@@ -38,7 +38,7 @@ def generated_files(v: Validated) -> dict[str, str]:
     datacard = (v.ann.root / layout.DATACARD).read_text(encoding="utf-8")
     extra = {
         "citation": lambda: "```bibtex\n" + bibtex(release_metadata(v)) + "```",
-        "reliability": lambda: full_report(cb, v.tables, max_rows=MAX_ROWS, certifying=v.certifying),
+        "reliability": lambda: full_report(cb, v.tables, v.primary, max_rows=MAX_ROWS, certifying=v.certifying),
         "recoding": lambda: recoding(_text_or_empty(v.ann.root / layout.CHANGELOG), cb, v.meta.version),
     }
     return {

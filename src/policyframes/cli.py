@@ -153,7 +153,7 @@ def cmd_reliability(args: argparse.Namespace) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         return 0
-    print(full_report(v.ann.codebook, v.tables, certifying=v.certifying), end="")
+    print(full_report(v.ann.codebook, v.tables, v.primary, certifying=v.certifying), end="")
     changelog = args.root / layout.CHANGELOG
     if changelog.is_file():
         print("\n" + recoding(changelog.read_text(encoding="utf-8"), v.ann.codebook, v.meta.version), end="")

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .codebook import STATUS_SUFFIX, Codebook, Variable
 from .meta import DatasetMeta
 from .rows import PROVENANCE
-from .tables import Tables
+from .tables import Tables, frame
 
 _TYPES = {
     "string": pa.string(),
@@ -104,6 +105,24 @@ def to_arrow(df: pd.DataFrame, schema: pa.Schema) -> pa.Table:
         source = f.name.removesuffix(STATUS_SUFFIX) if f.name not in data.columns else f.name
         arrays.append(_column(data[source], f))
     return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def from_arrow(table: pa.Table, codebook: Codebook) -> pd.DataFrame:
+    """A published table as the build held it (the inverse of to_arrow, provenance
+    aside): categories as text, and an ordinal variable's missing status back in its
+    column instead of the status column."""
+    columns = {f.name: c.cast(f.type.value_type) if pa.types.is_dictionary(f.type) else c
+               for f, c in zip(table.schema, table.columns)}
+    for var in codebook.ordinal:
+        if var.name + STATUS_SUFFIX in columns:
+            columns[var.name] = pc.coalesce(columns[var.name], columns.pop(var.name + STATUS_SUFFIX))
+    return frame([pa.table(columns)])
+
+
+def read_tables(folder: Path, codebook: Codebook) -> Tables:
+    """Every table of a build folder, as the build held it (see from_arrow)."""
+    read = {name: from_arrow(pq.read_table(folder / f"{name}.parquet"), codebook) for name in codebook.tables}
+    return Tables(**read, built={})  # `built` serves the table checks, which a build has passed
 
 
 HF_DIR = "hf"  # the tables with categorical columns, as the Hugging Face datasets library reads them

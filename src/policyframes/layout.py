@@ -27,6 +27,7 @@ TEMPLATE = "annotations/_template.yaml"
 BUILD = "build"
 ANNOTATED = ("annotations", CODEBOOK)  # what a release's codes are made of: a change to them needs a new version
 SITE = "site"  # the static site, inside build/
+TEXTS = "texts"  # the stored source texts, inside build/: texts/<source_id>.txt
 CACHE = ".policyframes-cache"  # the cache of unchanged files (git-ignored)
 
 

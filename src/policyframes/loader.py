@@ -35,7 +35,8 @@ def _verified(folder: Path, name: str) -> Path:
 
 
 def metadata(path: str | Path | None = None) -> dict[str, Any]:
-    """Release metadata of the dataset (version, date, authors, licence, row counts)."""
+    """Release metadata of the dataset (version, date, authors, licence, description,
+    keywords, the coders and what each is, row counts)."""
     return json.loads(_verified(data_dir(path), "metadata.json").read_text(encoding="utf-8"))
 
 

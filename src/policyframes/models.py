@@ -413,7 +413,7 @@ class Comparison(Record):
     cases: list[str] = Field(min_length=2, max_length=2)
     reason: Text  # why these cases are compared
     summary: Text
-    dimensions: dict[str, DimensionContrast]
+    dimensions: dict[str, DimensionContrast] = Field(min_length=1)  # its rows in the comparisons table
 
     @field_validator("cases")
     @classmethod

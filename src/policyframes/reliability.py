@@ -19,7 +19,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import layout
 from .codebook import MISSING, Codebook
 from .tables import Tables
 
@@ -441,17 +440,16 @@ def procedure_report(codebook: Codebook, codings: pd.DataFrame, evidence: pd.Dat
     return "\n".join(lines) + "\n"
 
 
-def full_report(codebook: Codebook, tables: Tables, max_rows: int | None = None, certifying: frozenset[str] = frozenset()) -> str:
+def full_report(codebook: Codebook, tables: Tables, primary: str, max_rows: int | None = None,
+                certifying: frozenset[str] = frozenset()) -> str:
     """Every reliability figure of the dataset, as Markdown: the coded variables, then the
     procedure beyond them (the case files' facts, events and relations count as the
-    primary coder's, the further coders' as theirs). Coders who code only to be certified
+    `primary` coder's, the further coders' as theirs). Coders who code only to be certified
     are left out: they are not part of the dataset's coding."""
     if certifying:
         keep = {name: df[~df["coder"].isin(certifying)] if "coder" in df.columns and name != "adjudications" else df
                 for name, df in tables.as_dict().items()}
         tables = Tables(**keep, built=tables.built)
-    primary_rows = tables.codings[tables.codings["_file"].str.startswith(layout.CASES_DIR + "/")]
-    primary = str(primary_rows["coder"].mode().iloc[0]) if len(primary_rows) else ""
     match = {(c, u): case for c, u, case in zip(tables.units["coder"], tables.units["unit_id"], tables.units["case_id"])
              if isinstance(case, str)}
 

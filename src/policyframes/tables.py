@@ -120,7 +120,8 @@ def assemble(ann: Annotations) -> Tables:
             path = ("comparisons", index, "dimensions", dim)
             rows.rows["comparisons"].add(
                 layout.COMPARISONS, field_path(path), comparison_id=comp.id, case_a=comp.cases[0],
-                case_b=comp.cases[1], reason=" ".join(comp.reason.split()), dimension=dim, value_a=final.get((comp.cases[0], dim)),
+                case_b=comp.cases[1], reason=" ".join(comp.reason.split()),
+                summary=" ".join(comp.summary.split()), dimension=dim, value_a=final.get((comp.cases[0], dim)),
                 value_b=final.get((comp.cases[1], dim)), contrast=contrast.contrast,
                 statement=contrast.statement.strip(),
             )

@@ -27,6 +27,13 @@ class Validated:
         """Coders who code only to be compared with the released codes."""
         return frozenset(c.id for c in self.ann.coders.values() if c.certification)
 
+    @property
+    def primary(self) -> str:
+        """The coder whose codings are the case files' (empty when no case is coded)."""
+        codings = self.tables.codings
+        rows = codings[codings["_file"].str.startswith(layout.CASES_DIR + "/")]
+        return str(rows["coder"].mode().iloc[0]) if len(rows) else ""
+
 
 def validate(root: Path, use_cache: bool = True) -> Validated:
     """Check everything; raise ValidationFailed with every problem found. Files unchanged

@@ -48,10 +48,16 @@ class Writer:
 
 
 def release_metadata(v: Validated) -> dict[str, object]:
-    """The release metadata written to build/metadata.json (and cited from there)."""
+    """The release metadata written to build/metadata.json (and cited from there), with
+    the coders: what each is, whether it codes only to be certified, and which one's
+    codings are the case files' (the final facts, events and relations count as its)."""
     fields = cite_fields(v.meta, v.ann.codebook.codebook_version)
+    primary = v.primary
+    coders = [{"id": c.id, "role": c.role, "description": c.description, "certification": c.certification,
+               "primary": c.id == primary} for c in v.ann.coders.values()]
     return {**{k: fields[k] for k in ("name", "title", "version", "date_released", "codebook_version", "authors")},
-            "licence": v.meta.licence, "tables": {name: len(df) for name, df in v.tables.as_dict().items()},
+            "licence": v.meta.licence, "description": v.meta.description, "keywords": list(v.meta.keywords),
+            "coders": coders, "tables": {name: len(df) for name, df in v.tables.as_dict().items()},
             "annotations_sha256": annotations_digest(v.ann.root, layout.ANNOTATED)}
 
 
@@ -82,12 +88,23 @@ def _croissant(out: Output) -> None:
     _json(out.folder / "croissant.json", croissant(out.arrow, out.v.ann.codebook, out.v.meta, cite, files, out.folder))
 
 
+def _texts(out: Output) -> None:
+    """The stored text of each source (in full or its cited sentences, as `stored` says),
+    unchanged, so that every quote can be checked at its offsets from build/ alone."""
+    for source_id, source in sorted(out.v.ann.sources.items()):
+        if source.text is not None:
+            (out.folder / layout.TEXTS).mkdir(exist_ok=True)
+            (out.folder / layout.TEXTS / f"{source_id}.txt").write_bytes(source.text.encode("utf-8"))
+
+
 def _site(out: Output) -> None:
-    out.arrow = {}  # the site reads the tables themselves; a large build needs the memory
+    """The site, made from the files written so far (SiteInput.from_build), not from the
+    annotations, so that a build folder alone can be browsed."""
+    out.arrow = {}  # the site reads the tables itself; a large build needs the memory
     metadata = [(name, media) for name, media in METADATA_FILES if (out.folder / name).exists()]
     changelog = out.v.ann.root / layout.CHANGELOG  # a repository made for tests or benchmarks may have none
     documents = [(layout.DATACARD, out.datacard)] + ([(layout.CHANGELOG, changelog.read_text(encoding="utf-8"))] if changelog.exists() else [])
-    write_site(SiteInput.of(out.v, distribution(out.folder, out.writers) + metadata, documents), out.folder / layout.SITE)
+    write_site(SiteInput.from_build(out.folder, distribution(out.folder, out.writers) + metadata, documents), out.folder / layout.SITE)
 
 
 # The metadata files the site offers for download beside the data files.
@@ -103,9 +120,10 @@ WRITERS: list[Writer] = [
     Writer("codebook", ("codebook.json",), lambda out: _json(out.folder / "codebook.json", out.v.ann.codebook.model_dump(mode="json")),
            in_wheel=True),
     Writer("metadata", ("metadata.json",), lambda out: _json(out.folder / "metadata.json", release_metadata(out.v)), in_wheel=True),
+    Writer("texts", (f"{layout.TEXTS}/*.txt",), _texts, media_type="text/plain"),
     Writer("datapackage", ("datapackage.json",), _datapackage, after=("csv",)),
-    Writer("croissant", ("croissant.json",), _croissant, after=("parquet", "csv", "stata")),
-    Writer("site", (f"{layout.SITE}/**/*",), _site, after=("datapackage", "croissant")),
+    Writer("croissant", ("croissant.json",), _croissant, after=("parquet", "csv", "stata", "texts")),
+    Writer("site", (f"{layout.SITE}/**/*",), _site, after=("parquet", "codebook", "metadata", "texts", "datapackage", "croissant")),
 ]
 
 

@@ -3,7 +3,8 @@ per paired comparison and per source, and the codebook.
 
 Plain files that open from disk or any static host, with no request outside the site.
 Everything is derived from a narrow input (data.SiteInput: the codebook, the release, the
-tables, the coders, the comparisons and the stored texts), looked up once (lookups), and
+tables, the coders and the stored texts), which a build folder supplies (the build makes
+the site from the files it has just written), looked up once (lookups), and
 rendered by one module per kind of page (home, case, comparison, source, codebook_page,
 about), with the pieces they share (html, fragments). From any cell of the matrix, two
 clicks reach the highlighted source passage behind the code: the cell opens the case's

@@ -38,7 +38,7 @@ def about_page(site: Lookups) -> str:
 def reliability_page(site: Lookups) -> str:
     """The figures of `policyframes reliability`, with what the coders are."""
     coders = "".join(f"<dt>{e(c.id)}: {e(c.role)}</dt><dd>{to_html(words(c.description))}</dd>" for c in site.data.coders.values())
-    report = full_report(site.cb, site.data.tables, max_rows=MAX_ROWS, certifying=site.data.certifying)
+    report = full_report(site.cb, site.data.tables, site.data.primary, max_rows=MAX_ROWS, certifying=site.data.certifying)
     body = (
         "<h1>Reliability</h1>\n"
         "<p>How far independent codings of the same cases agree, as <code>policyframes reliability</code> prints it. "

@@ -25,7 +25,7 @@ def home(site: Lookups) -> str:
     comparisons = "".join(
         f'<li><a href="comparisons/{e(c.id)}.html">{e(site.case[c.cases[0]][site.title])} vs. {e(site.case[c.cases[1]][site.title])}</a>'
         f"<p>{e(words(c.summary))}</p></li>"
-        for c in site.data.comparisons
+        for c in site.comparisons
     )
     sources = "".join(
         f'<li><a href="sources/{e(sid)}.html">{e(site.source_title(sid))}</a> ({e(site.cite_source(sid))}; {e(s["venue"])}). '

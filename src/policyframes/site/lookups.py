@@ -14,7 +14,7 @@ from ..citation import FORMATS, cite_fields
 from ..codebook import MISSING
 from ..palette import swatches
 from ..rows import PROVENANCE
-from .data import SiteInput
+from .data import Comparison, SiteInput
 from .search import PART_BYTES
 
 FILTER_ROLES = ("policy_type", "locality")  # the matrix can be filtered on the variables with these roles
@@ -59,8 +59,10 @@ class Lookups:
         self.comparison_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for row in records(t.comparisons):
             self.comparison_rows[row["comparison_id"]].append(row)
-        self.compared: dict[str, list[Any]] = defaultdict(list)
-        for comparison in data.comparisons:
+        self.comparisons = [Comparison(rows[0]["comparison_id"], (rows[0]["case_a"], rows[0]["case_b"]), rows[0]["reason"], rows[0]["summary"])
+                            for rows in self.comparison_rows.values()]
+        self.compared: dict[str, list[Comparison]] = defaultdict(list)
+        for comparison in self.comparisons:
             for case_id in dict.fromkeys(comparison.cases):
                 self.compared[case_id].append(comparison)
         self.codings = _ByCase(t.codings)

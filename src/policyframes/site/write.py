@@ -66,7 +66,7 @@ def site_files(site: Lookups) -> Iterator[tuple[str, str | bytes]]:
         yield f"matrix/{number}.html", matrix_page(site, number)
     for case in site.cases:
         yield f"cases/{case['case_id']}.html", case_page(site, case)
-    for comparison in site.data.comparisons:
+    for comparison in site.comparisons:
         yield f"comparisons/{comparison.id}.html", comparison_page(site, comparison)
     for source_id in site.sources:
         yield f"sources/{source_id}.html", source_page(site, source_id)
