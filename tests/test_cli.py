@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -20,6 +21,40 @@ def test_cite_bibtex_and_apa(cli) -> None:
     assert out == policyframes.cite()
     status, out, _ = cli(None, "cite", "--format", "apa")
     assert status == 0 and f"(Version {version}) [Data set]." in out
+    status, out, _ = cli(None, "cite", "--format", "csl-json")
+    [item] = json.loads(out)
+    assert status == 0 and item["type"] == "dataset" and item["version"] == version
+    assert item["issued"]["date-parts"] == [[int(p) for p in policyframes.metadata()["date_released"].split("-")]]
+    assert "DOI" not in item and "URL" not in item  # neither is known yet (dataset.yaml)
+
+
+@pytest.mark.slow
+def test_one_field_of_dataset_yaml_puts_the_doi_and_the_repository_everywhere(repo: Path, cli) -> None:
+    """Once the repository's address and the release's DOI exist, giving them in
+    dataset.yaml carries them into every citation and every metadata file."""
+    import policyframes
+
+    url, doi = "https://example.org/policyframes", "10.5555/policyframes.example"
+    meta = repo / "dataset.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8") + f"repository: {url}\ndoi: {doi}\n", encoding="utf-8")
+    assert cli(repo, "build")[0] == 0
+    build = repo / "build"
+    bibtex = policyframes.cite(path=build)
+    assert f"  doi = {{{doi}}},\n" in bibtex and f"  url = {{https://doi.org/{doi}}},\n" in bibtex
+    assert policyframes.cite("apa", path=build).endswith(f"[Data set]. https://doi.org/{doi}\n")
+    [item] = json.loads(policyframes.cite("csl-json", path=build))
+    assert (item["DOI"], item["URL"]) == (doi, f"https://doi.org/{doi}")
+    cff = yaml.safe_load((repo / "CITATION.cff").read_text(encoding="utf-8"))
+    assert (cff["repository-code"], cff["doi"]) == (url, doi)
+    assert (policyframes.metadata(build)["repository"], policyframes.metadata(build)["doi"]) == (url, doi)
+    croissant = json.loads((build / "croissant.json").read_text(encoding="utf-8"))
+    assert (croissant["url"], croissant["identifier"]) == (url, f"https://doi.org/{doi}") and doi in croissant["citeAs"]
+    package = json.loads((build / "datapackage.json").read_text(encoding="utf-8"))
+    assert (package["homepage"], package["id"]) == (url, f"https://doi.org/{doi}")
+    assert f"doi = {{{doi}}}" in (repo / "DATACARD.md").read_text(encoding="utf-8")
+    meta.write_text(meta.read_text(encoding="utf-8").replace(f"doi: {doi}", "doi: not-a-doi"), encoding="utf-8")
+    status, _, err = cli(repo, "validate")
+    assert status == 1 and "dataset.yaml:" in err and "doi" in err
 
 
 def test_new_case_from_template(repo: Path, cli) -> None:

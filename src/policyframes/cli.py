@@ -13,6 +13,7 @@ import traceback
 from pathlib import Path
 
 from . import layout
+from .citation import FORMATS
 from .manifest import IntegrityError
 from .problems import Problem, ValidationFailed
 
@@ -277,7 +278,7 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_serve)
 
     s = command("cite", "print how to cite the dataset")
-    s.add_argument("--format", choices=["bibtex", "apa"], default="bibtex")
+    s.add_argument("--format", choices=list(FORMATS), default="bibtex")
     s.set_defaults(func=cmd_cite, needs_root=False)
 
     s = command("diff", "list the cases and values that changed between two builds")

@@ -115,6 +115,8 @@ def croissant(tables: dict[str, pa.Table], codebook: Codebook, meta: DatasetMeta
         "alternateName": meta.title,
         "description": " ".join(meta.description.split()),
         "version": meta.version,
+        **({"url": meta.repository} if meta.repository else {}),
+        **({"identifier": f"https://doi.org/{meta.doi}"} if meta.doi else {}),
         "datePublished": meta.date_released,
         "license": licence_url(meta.licence),
         "creator": [{"@type": "sc:Organization", "name": a.name} for a in meta.authors],

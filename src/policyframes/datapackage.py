@@ -96,6 +96,8 @@ def datapackage(tables: dict[str, pa.Table], codebook: Codebook, meta: DatasetMe
         "title": meta.title,
         "description": " ".join(meta.description.split()),
         "version": meta.version,
+        **({"id": f"https://doi.org/{meta.doi}"} if meta.doi else {}),
+        **({"homepage": meta.repository} if meta.repository else {}),
         "keywords": list(meta.keywords),
         "contributors": [{"title": a.name, "role": "author"} for a in meta.authors],
         "licenses": [{"name": meta.licence, "path": licence_url(meta.licence)}],

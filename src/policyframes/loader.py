@@ -48,11 +48,12 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
 
 
 def cite(format: str = "bibtex", path: str | Path | None = None) -> str:
-    """The citation of the dataset, as BibTeX (default) or APA."""
+    """The citation of the dataset, as BibTeX (default), APA or CSL-JSON ("csl-json"); it
+    carries a link (the DOI, else the repository) once dataset.yaml gives one."""
     from .citation import FORMATS
 
     if format not in FORMATS:
-        raise ValueError(f"unknown citation format {format!r}; choose {' or '.join(FORMATS)}")
+        raise ValueError(f"unknown citation format {format!r}; choose {', '.join(FORMATS)}")
     return FORMATS[format](metadata(path))
 
 

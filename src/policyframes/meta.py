@@ -1,4 +1,5 @@
-"""Release metadata (dataset.yaml): name, version, date, authors, licence."""
+"""Release metadata (dataset.yaml): name, version, date, authors, licence, and the
+repository's address and the release's DOI once they exist."""
 
 from __future__ import annotations
 
@@ -23,4 +24,6 @@ class DatasetMeta(BaseModel):
     licence: str
     description: str
     keywords: tuple[str, ...]
+    repository: str | None = Field(default=None, pattern=r"^https://\S+$")  # where the repository is published
+    doi: str | None = Field(default=None, pattern=r"^10\.\d{4,9}/\S+$")  # the release's DOI, once one is minted
 

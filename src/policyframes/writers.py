@@ -56,6 +56,7 @@ def release_metadata(v: Validated) -> dict[str, object]:
     coders = [{"id": c.id, "role": c.role, "description": c.description, "certification": c.certification,
                "primary": c.id == primary} for c in v.ann.coders.values()]
     return {**{k: fields[k] for k in ("name", "title", "version", "date_released", "codebook_version", "authors")},
+            **{k: fields[k] for k in ("repository", "doi") if k in fields},
             "licence": v.meta.licence, "description": v.meta.description, "keywords": list(v.meta.keywords),
             "coders": coders, "tables": {name: len(df) for name, df in v.tables.as_dict().items()},
             "annotations_sha256": annotations_digest(v.ann.root, layout.ANNOTATED)}

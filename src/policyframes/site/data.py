@@ -72,7 +72,8 @@ class SiteInput:
         release = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
         meta = DatasetMeta(name=release["name"], title=release["title"], version=release["version"],
                            date_released=release["date_released"], authors=tuple(Author(name=n) for n in release["authors"]),
-                           licence=release["licence"], description=release["description"], keywords=tuple(release["keywords"]))
+                           licence=release["licence"], description=release["description"], keywords=tuple(release["keywords"]),
+                           repository=release.get("repository"), doi=release.get("doi"))
         tables = read_tables(folder, codebook)
         texts = {source_id: _text(folder / layout.TEXTS / f"{source_id}.txt") for source_id in tables.sources["source_id"]}
         return cls(
