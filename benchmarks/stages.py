@@ -2,7 +2,7 @@
 
 Stages: read (parse, validate and turn every file into rows, without the cache), assemble (the tables),
 checks (the table-level checks), docs (generated documents, reliability included) and
-write (Parquet, dataset card, manifest, into a temporary folder). Prints JSON.
+write (every format, then the site and the manifest, into a temporary folder). Prints JSON.
 
     python benchmarks/stages.py REPO_DIR
 """
@@ -23,7 +23,7 @@ from policyframes.checks import check_tables
 from policyframes.meta import DatasetMeta
 from policyframes.tables import assemble
 from policyframes.validation import Validated
-from policyframes.writers import write_dataset
+from policyframes.writers import write_dataset, write_site_and_manifest
 
 
 def _cpu() -> float:
@@ -54,6 +54,8 @@ def stages(root: Path) -> dict[str, dict[str, float]]:
     mark("docs")
     with tempfile.TemporaryDirectory() as folder:
         write_dataset(v, Path(folder), generated[layout.DATACARD])
+        del v  # as the build does: the site is made from the files
+        write_site_and_manifest(Path(folder), [(layout.DATACARD, generated[layout.DATACARD])])
         mark("write")
     return out
 

@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from policyframes import layout
 from policyframes.build import generated_files, validate
 from policyframes.manifest import read_manifest
-from policyframes.writers import WRITERS, Output, Writer, ordered, write_dataset
+from policyframes.site.data import DOWNLOADS
+from policyframes.writers import WRITERS, Output, Writer, ordered, write_dataset, write_site_and_manifest
 
 
 def _dummy(out: Output) -> None:
@@ -28,8 +30,9 @@ def test_a_registered_writer_reaches_croissant_and_the_manifest(repo: Path, tmp_
     registry = [dummy, *WRITERS]  # registered first, run once the Parquet tables exist
     assert [w.name for w in ordered(registry)][:2] == ["parquet", "text"]
     write_dataset(v, folder, generated_files(v)["DATACARD.md"], registry)
+    write_site_and_manifest(folder, [], registry)
     assert (folder / "cases.txt").read_text(encoding="utf-8").split() == sorted(v.tables.cases["case_id"])
-    assert "cases.txt" in read_manifest(folder)
+    assert "cases.txt" in read_manifest(folder) and f"{layout.SITE}/{DOWNLOADS}/cases.txt" in read_manifest(folder)
     files = {f["@id"]: f["encodingFormat"] for f in json.loads((folder / "croissant.json").read_text())["distribution"]}
     assert files["cases.txt"] == "text/plain"
 

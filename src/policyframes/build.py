@@ -10,12 +10,14 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import fcntl
+import json
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from . import layout
 from .citation import bibtex, citation_cff
@@ -23,7 +25,7 @@ from .docs import codebook_markdown, datacard_blocks, fill_blocks, json_schema, 
 from .markdown import MAX_ROWS
 from .reliability import full_report, recoding
 from .validation import Validated, validate
-from .writers import release_metadata, write_dataset
+from .writers import release_metadata, write_dataset, write_site_and_manifest
 
 TMP_PREFIX = ".build-tmp-"
 
@@ -71,28 +73,34 @@ def _locked(root: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def build(root: Path, use_cache: bool = True) -> Validated:
+def build(root: Path, use_cache: bool = True) -> dict[str, Any]:
     """Validate, then write build/ and the generated documents (one build at a time);
-    `use_cache` as for validate."""
+    `use_cache` as for validate. Returns the release metadata written (metadata.json)."""
     with _locked(root):
         return _build(root, use_cache)
 
 
-def _build(root: Path, use_cache: bool) -> Validated:
+def _build(root: Path, use_cache: bool) -> dict[str, Any]:
     v = validate(root, use_cache)
     generated = generated_files(v)
+    changelog = root / layout.CHANGELOG  # a repository made for tests or benchmarks may have none
+    documents = [(layout.DATACARD, generated[layout.DATACARD])]
+    documents += [(layout.CHANGELOG, changelog.read_text(encoding="utf-8"))] if changelog.exists() else []
     clean_stale(root, [(root / rel).parent for rel in generated])
     tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=root))
     tmp.chmod(0o755)
     try:
         write_dataset(v, tmp, generated[layout.DATACARD])
+        del v  # the site is made from the files just written: the tables in memory would only double its memory
+        write_site_and_manifest(tmp, documents)
+        release: dict[str, Any] = json.loads((tmp / "metadata.json").read_text(encoding="utf-8"))
         swap(tmp, root / layout.BUILD)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)
     for rel, content in generated.items():
         replace_file(root / rel, content)
-    return v
+    return release
 
 
 def replace_file(path: Path, content: str) -> None:

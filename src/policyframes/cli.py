@@ -65,7 +65,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .build import BuildLocked, build
 
     try:
-        v = build(args.root, use_cache=not args.no_cache)
+        release = build(args.root, use_cache=not args.no_cache)
     except BuildLocked as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -73,7 +73,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         _print_problems(exc.problems, args.format)
         print(f"build failed; {layout.BUILD}/ was left unchanged", file=sys.stderr)
         return 1
-    print(f"built {layout.BUILD}/: {len(v.ann.cases)} cases, version {v.meta.version}")
+    print(f"built {layout.BUILD}/: {release['tables']['cases']} cases, version {release['version']}")
     return 0
 
 

@@ -1,7 +1,8 @@
 """The output formats of a build, each registered once: its files, its media type in
 the Croissant distribution, whether the wheel ships it, and which writers must run
 before it. A build runs the registry in that order; Croissant and the checksum
-manifest read it, so a new format is one registration."""
+manifest read it, so a new format is one registration. The site and the manifest come
+last (write_site_and_manifest), made from the files written alone."""
 
 from __future__ import annotations
 
@@ -98,16 +99,6 @@ def _texts(out: Output) -> None:
             (out.folder / layout.TEXTS / f"{source_id}.txt").write_bytes(source.text.encode("utf-8"))
 
 
-def _site(out: Output) -> None:
-    """The site, made from the files written so far (SiteInput.from_build), not from the
-    annotations, so that a build folder alone can be browsed."""
-    out.arrow = {}  # the site reads the tables itself; a large build needs the memory
-    metadata = [(name, media) for name, media in METADATA_FILES if (out.folder / name).exists()]
-    changelog = out.v.ann.root / layout.CHANGELOG  # a repository made for tests or benchmarks may have none
-    documents = [(layout.DATACARD, out.datacard)] + ([(layout.CHANGELOG, changelog.read_text(encoding="utf-8"))] if changelog.exists() else [])
-    write_site(SiteInput.from_build(out.folder, distribution(out.folder, out.writers) + metadata, documents), out.folder / layout.SITE)
-
-
 # The metadata files the site offers for download beside the data files.
 METADATA_FILES = [("codebook.json", "application/json"), ("metadata.json", "application/json"),
                   ("croissant.json", "application/ld+json"), ("datapackage.json", "application/json")]
@@ -124,7 +115,6 @@ WRITERS: list[Writer] = [
     Writer("texts", (f"{layout.TEXTS}/*.txt",), _texts, media_type="text/plain"),
     Writer("datapackage", ("datapackage.json",), _datapackage, after=("csv",)),
     Writer("croissant", ("croissant.json",), _croissant, after=("parquet", "csv", "stata", "texts")),
-    Writer("site", (f"{layout.SITE}/**/*",), _site, after=("parquet", "codebook", "metadata", "texts", "datapackage", "croissant")),
 ]
 
 
@@ -158,9 +148,18 @@ def distribution(folder: Path, writers: list[Writer]) -> list[tuple[str, str]]:
 
 
 def write_dataset(v: Validated, folder: Path, datacard: str, writers: list[Writer] | None = None) -> None:
-    """Write every file of the dataset into an empty folder, then its checksum manifest."""
+    """Write every format of the registry into an empty folder."""
     chosen = WRITERS if writers is None else writers
     out = Output(v, folder, datacard, chosen)
     for writer in ordered(chosen):
         writer.write(out)
+
+
+def write_site_and_manifest(folder: Path, documents: list[tuple[str, str]], writers: list[Writer] | None = None) -> None:
+    """Once the formats are written: the site, made from the folder's files alone
+    (SiteInput.from_build) and offering each of them for download, then the checksum
+    manifest of the folder. `documents` are shown on the site as they are (file name, text)."""
+    metadata = [(name, media) for name, media in METADATA_FILES if (folder / name).exists()]
+    downloads = distribution(folder, WRITERS if writers is None else writers) + metadata
+    write_site(SiteInput.from_build(folder, downloads, documents), folder / layout.SITE)
     write_manifest(folder)
