@@ -599,3 +599,15 @@ def test_mutated_cases_fail_cleanly(workspace: Path, mutation: Mutation, generat
     assert expected.reported(rel, err.getvalue().splitlines()), (
         f"{mutation.__name__}: expected {rel}:{expected.line}: {expected.field}: ... naming {expected.names} [{expected.code}]; "
         f"got:\n{err.getvalue()}\n" + "\n".join(expected.lines))
+
+
+WORDS = st.sampled_from(["a", "b", "c", "d", "é", "a\0b", ""])
+
+
+@given(st.lists(st.one_of(st.none(), WORDS), max_size=30), st.sets(WORDS, max_size=5), st.sampled_from(["str", "object"]))
+def test_the_table_rules_membership_is_pandas_isin(values: list[str | None], allowed: set[str], dtype: str) -> None:
+    """checks.member, Arrow's lookup that the table rules use, gives what Series.isin gives."""
+    from policyframes.checks import member
+
+    series = pd.Series(values, dtype=dtype, index=range(10, 10 + len(values)))
+    pd.testing.assert_series_equal(member(series, allowed), series.isin(allowed))

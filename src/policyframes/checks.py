@@ -8,7 +8,7 @@ found by reading the failing row's file again: failures are rare, rows are many.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow
+import pyarrow.compute as pc
 
 from . import layout
 from .annotations import Annotations
@@ -54,9 +56,17 @@ class Rule:
     message: Callable[[pd.Series], str]
 
 
+def member(values: pd.Series, allowed: Collection[str]) -> pd.Series:
+    """values.isin(allowed), by Arrow: pandas makes an Arrow scalar of every allowed value
+    first, which costs more than the lookup itself when there are thousands of cases."""
+    strings = pyarrow.string()
+    found = pc.is_in(pyarrow.array(values, type=strings, from_pandas=True), value_set=pyarrow.array(list(allowed), type=strings))
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index)
+
+
 def _isin(code: str, column: str, key: str, allowed: list[str], what: str = "") -> Rule:
     allowed_set = set(allowed)
-    return Rule(code, key, lambda d: d[column].isin(allowed_set), lambda r: (what or "") + not_one_of(r[column], allowed))
+    return Rule(code, key, lambda d: member(d[column], allowed_set), lambda r: (what or "") + not_one_of(r[column], allowed))
 
 
 _SLICE = 20_000  # rows turned into Python objects at a time
@@ -152,7 +162,7 @@ def _case_rules(ctx: _Context) -> list[Rule]:
     cb, cases, codings, coded, texts, known_ids = ctx.cb, ctx.tables.cases, ctx.tables.codings, ctx.coded, ctx.texts, ctx.known_ids
     case_rules = [_isin("cases.not-one-of", v.name, v.name, cb.allowed(v.name)) for v in cb.categorical]
     pairs = codings[["case_id", "dimension"]].drop_duplicates()
-    n_coded = pairs[pairs["dimension"].isin(coded)].groupby("case_id").size()
+    n_coded = pairs[member(pairs["dimension"], coded)].groupby("case_id").size()
     complete = set(n_coded.index[n_coded == len(coded)])
 
     def not_coded(case_id: str) -> str:
@@ -160,7 +170,7 @@ def _case_rules(ctx: _Context) -> list[Rule]:
 
     case_rules.append(Rule(
         "cases.not-coded", "codes",
-        lambda d: d["case_id"].isin(complete),
+        lambda d: member(d["case_id"], complete),
         lambda r: f"dimensions not coded: {not_coded(r['case_id'])}",
     ))
     src = cb.role("sources").name
@@ -179,7 +189,7 @@ def _case_rules(ctx: _Context) -> list[Rule]:
     children = {p for p in parents.values() if isinstance(p, str)}
     case_rules.append(Rule(
         "cases.parent", parent,
-        lambda d: d[parent].isna() | d[parent].isin(known_ids),
+        lambda d: d[parent].isna() | member(d[parent], known_ids),
         lambda r: "parent case " + not_one_of(r[parent], known_ids),
     ))
     case_rules.append(Rule(
@@ -221,11 +231,11 @@ def _evidence_rules(ctx: _Context) -> list[Rule]:
     listed = {f"{case_id}\0{sid}" for case_id, sids in zip(cases["case_id"].tolist(), cases["sources"]) for sid in sids or ()}
     return [
         _isin("evidence.unknown-source", "source_id", "source", sorted(texts), "source "),
-        Rule("evidence.not-stored", "quote", lambda d: pd.Series(~is_quote, index=d.index) | ~d["source_id"].isin(texts.keys() - stored.keys()),
+        Rule("evidence.not-stored", "quote", lambda d: pd.Series(~is_quote, index=d.index) | ~member(d["source_id"], texts.keys() - stored.keys()),
              lambda r: f"the repository stores no text of source {r['source_id']!r}, so nothing can be quoted from it: "
              "give the evidence as a citation (a locator and a paraphrase in your own words) instead of a quote"),
-        Rule("evidence.source-not-listed", "source", lambda d: (d["record_type"] == "relation") | ~d["source_id"].isin(texts.keys())
-             | ~d["case_id"].isin(case_ids) | (d["case_id"] + "\0" + d["source_id"]).isin(listed),
+        Rule("evidence.source-not-listed", "source", lambda d: (d["record_type"] == "relation") | ~member(d["source_id"], texts.keys())
+             | ~member(d["case_id"], case_ids) | member(d["case_id"] + "\0" + d["source_id"], listed),
              lambda r: f"source {r['source_id']!r} is not listed in the case's sources"),
         _isin("evidence.unknown-attribution", "attribution", "attribution", cb.attribution_codes),
     ]
@@ -254,7 +264,7 @@ def _relation_rules(ctx: _Context) -> list[Rule]:
         _isin("relations.unknown-case", "from_case", "from", known_ids, "case "),
         Rule("relations.target", "to", lambda d: _each(d, ["type", "to_case"], lambda t, c: (targets.get(t) == "centre") == (c is None or c != c)),
              lambda r: f"a {r['type']!r} relation points at {'the centre: remove' if targets.get(r['type']) == 'centre' else 'a case: give'} `to`"),
-        Rule("relations.unknown-case", "to", lambda d: d["to_case"].isna() | d["to_case"].isin(known_ids), lambda r: not_one_of(r["to_case"], known_ids).replace("'", "case '", 1)),
+        Rule("relations.unknown-case", "to", lambda d: d["to_case"].isna() | member(d["to_case"], known_ids), lambda r: not_one_of(r["to_case"], known_ids).replace("'", "case '", 1)),
         Rule("relations.target", "to", lambda d: d["to_case"] != d["from_case"], lambda r: "a case cannot relate to itself"),
     ]
 
@@ -263,7 +273,7 @@ def _tax_design_rules(ctx: _Context) -> list[Rule]:
     cases = ctx.tables.cases
     taxes = sorted(cases.loc[cases[ctx.cb.role("policy_type").name] == "property_tax", "case_id"])
     unread = set(ctx.known_ids) - ctx.case_ids  # their files' problems are reported there
-    return [Rule("tax_design.unknown-case", "case_id", lambda d: d["case_id"].isin(taxes) | d["case_id"].isin(unread),
+    return [Rule("tax_design.unknown-case", "case_id", lambda d: member(d["case_id"], taxes) | member(d["case_id"], unread),
                  lambda r: f"case {r['case_id']!r} is no property-tax case of the dataset" + (f"; those are {', '.join(taxes)}" if taxes else ""))]
 
 
@@ -322,12 +332,12 @@ def _int(offset: Any) -> int | None:
 def _contrast(a: pd.Series, b: pd.Series) -> pd.Series:
     """same or different where both values are categories, not_comparable where either is a missing status."""
     out = pd.Series(np.where(a.to_numpy() == b.to_numpy(), "same", "different"), index=a.index)
-    return out.mask(a.isin(MISSING).to_numpy() | b.isin(MISSING).to_numpy(), "not_comparable")
+    return out.mask(member(a, MISSING).to_numpy() | member(b, MISSING).to_numpy(), "not_comparable")
 
 
 def _has_components(name: str, children: set[str]) -> Callable[[pd.DataFrame], pd.Series]:
     """The test that a case coded coded_in_components on a variable has component cases."""
-    return lambda d: (d[name] != "coded_in_components") | d["case_id"].isin(children)
+    return lambda d: (d[name] != "coded_in_components") | member(d["case_id"], children)
 
 
 def _cycle(case_id: str, parents: dict[str, Any]) -> list[str]:
@@ -365,7 +375,7 @@ def _check_adjudications(ann: Annotations, tables: Tables, problems: list[Proble
     """Where coders disagree there must be an adjudication, and only there. A coding made
     to certify a coder (coders.yaml: certification) is compared, never adjudicated."""
     certifying = {c.id for c in ann.coders.values() if c.certification}
-    codings = tables.codings[~tables.codings["coder"].isin(certifying)]
+    codings = tables.codings[~member(tables.codings["coder"], certifying)]
     adjudicated = {(rec.case_id, dim): own_evidence for rec in ann.cases for dim, own_evidence in rec.adjudicated.items()}
     latest = codings[["case_id", "dimension", "coder", "value"]].drop_duplicates(["case_id", "dimension", "coder"], keep="last")
     n_values = latest.groupby(["case_id", "dimension"])["value"].nunique()
