@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 import policyframes.annotations as reading
 from conftest import copy_repo
 from policyframes import cache, layout
+from policyframes.manifest import annotations_digest
 from policyframes.problems import ValidationFailed
 from policyframes.validation import validate
 
@@ -27,7 +28,8 @@ def result(root: Path, use_cache: bool) -> dict[str, Any]:
         v = validate(root, use_cache)
     except ValidationFailed as exc:
         return {"problems": [p.to_dict() for p in exc.problems]}
-    return {"cases": v.ann.cases, "other_codings": v.ann.other_codings, "tables": v.tables.as_dict()}
+    return {"cases": v.ann.cases, "other_codings": v.ann.other_codings, "tables": v.tables.as_dict(),
+            "digest": annotations_digest(root, layout.ANNOTATED, v.ann.hashes), "hashed": len(v.ann.hashes)}
 
 
 def assert_same(cached: dict[str, Any], read: dict[str, Any]) -> None:
@@ -36,6 +38,7 @@ def assert_same(cached: dict[str, Any], read: dict[str, Any]) -> None:
         assert cached["problems"] == read["problems"]
         return
     assert cached["cases"] == read["cases"] and cached["other_codings"] == read["other_codings"]
+    assert cached["digest"] == read["digest"]  # the cache's hashes of the files give the digest of reading them
     for name, table in read["tables"].items():
         pd.testing.assert_frame_equal(cached["tables"][name], table, check_exact=True, obj=name)
 
@@ -73,8 +76,9 @@ def test_warm_validation_reads_no_file_and_gives_the_same_result(repo: Path, rea
     backdate(repo)
     assert_same(result(repo, use_cache=True), read)  # cold: every file read, the cache written
     assert len(reads) == 2 * n_files and entries(repo)
-    assert_same(result(repo, use_cache=True), read)  # warm: nothing read
-    assert len(reads) == 2 * n_files
+    warm = result(repo, use_cache=True)
+    assert_same(warm, read)  # warm: nothing read
+    assert len(reads) == 2 * n_files and warm["hashed"] == n_files and read["hashed"] == 0
 
 
 @pytest.mark.slow
@@ -150,8 +154,10 @@ def test_a_new_version_or_codebook_starts_a_new_cache(repo: Path, reads: list[st
     assert old.isdisjoint({p.parent.name for p in entries(repo)})  # which is removed
     codebook = repo / "schema/codebook.yaml"
     codebook.write_text(codebook.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
-    assert_same(result(repo, use_cache=True), read)
+    cached = result(repo, use_cache=True)
     assert len(reads) == 3 * n_files
+    assert_same(cached, result(repo, use_cache=False))  # the same tables; the digest counts the comment
+    assert cached["digest"] != read["digest"]
 
 
 @pytest.mark.slow

@@ -90,6 +90,7 @@ class Annotations:
     units: dict[str, Any] = field(default_factory=dict)  # a coder's units.yaml -> its record
     unit_matches: list[UnitMatch] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    hashes: dict[str, str] = field(default_factory=dict)  # SHA-256 of the case and coding files, where the cache took it
 
     def stored_texts(self) -> dict[str, str]:
         """The text of each source the repository stores (source id -> text)."""
@@ -452,6 +453,7 @@ def _read_case_files(root: Path, ann: Annotations, use_cache: bool) -> None:
             ann.rows.setdefault(name, []).append(table)
     if cache is not None:
         cache.save(seen)
+        ann.hashes = {rel: known.sha256 for rel, known in seen.items()}
 
 
 def _whole(cache: FileCache, chunk: _Chunk, seen: dict[str, Seen]) -> Chunk | None:

@@ -44,11 +44,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
         _print_problems([], "json")
     else:
         print(f"ok: {len(v.ann.cases)} cases, {len(v.tables.evidence)} evidence items, no problems")
-        _warn_if_version_unchanged(args.root, v.meta.version)
+        _warn_if_version_unchanged(args.root, v.meta.version, v.ann.hashes)
     return 0
 
 
-def _warn_if_version_unchanged(root: Path, version: str) -> None:
+def _warn_if_version_unchanged(root: Path, version: str, hashes: dict[str, str]) -> None:
     """Say so when the annotations differ from those build/ was made from, under the same version."""
     from .manifest import annotations_digest
 
@@ -56,7 +56,7 @@ def _warn_if_version_unchanged(root: Path, version: str) -> None:
         built = json.loads((root / layout.BUILD / "metadata.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return
-    if built.get("version") == version and built.get("annotations_sha256") not in (None, annotations_digest(root, layout.ANNOTATED)):
+    if built.get("version") == version and built.get("annotations_sha256") not in (None, annotations_digest(root, layout.ANNOTATED, hashes)):
         print(f"warning: the annotations changed since {layout.BUILD}/ was built as version {version}: if a code or case "
               f"changed, raise the version in {layout.DATASET_META} and say what changed and why in CHANGELOG.md", file=sys.stderr)
 

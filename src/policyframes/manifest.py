@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+from collections.abc import Mapping
 from pathlib import Path
 
 NAME = "SHA256SUMS"
@@ -20,14 +22,30 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def annotations_digest(root: Path, parts: tuple[str, ...]) -> str:
-    """One SHA-256 over every file under the given parts of a repository (names and bytes)."""
-    digest = hashlib.sha256()
-    for part in parts:
-        paths = [root / part] if (root / part).is_file() else sorted(p for p in (root / part).rglob("*") if p.is_file())
-        for path in paths:
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+def annotations_digest(root: Path, parts: tuple[str, ...], known: Mapping[str, str] | None = None) -> str:
+    """One SHA-256 over every file under the given parts of a repository: over the lines
+    `<SHA-256>  <path>` of the files in path order, as `sha256sum` writes them. `known`
+    gives the SHA-256 of files already read (path -> digest), which are not read again."""
+    known = known or {}
+    files = sorted(rel for part in parts for rel in _files(root, part))
+    return hashlib.sha256("".join(f"{known.get(rel) or sha256(root / rel)}  {rel}\n" for rel in files).encode()).hexdigest()
+
+
+def _files(root: Path, rel: str) -> list[str]:
+    """The files at or under a path of a repository (relative paths; folders that are
+    symbolic links are not entered)."""
+    if (root / rel).is_file():
+        return [rel]
+    if not (root / rel).is_dir():
+        return []
+    found = []
+    with os.scandir(root / rel) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                found += _files(root, f"{rel}/{entry.name}")
+            elif entry.is_file():
+                found.append(f"{rel}/{entry.name}")
+    return found
 
 
 def write_manifest(folder: Path) -> None:

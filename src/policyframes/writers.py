@@ -60,7 +60,7 @@ def release_metadata(v: Validated) -> dict[str, object]:
             **{k: fields[k] for k in ("repository", "doi") if k in fields},
             "licence": v.meta.licence, "description": v.meta.description, "keywords": list(v.meta.keywords),
             "coders": coders, "tables": {name: len(df) for name, df in v.tables.as_dict().items()},
-            "annotations_sha256": annotations_digest(v.ann.root, layout.ANNOTATED)}
+            "annotations_sha256": annotations_digest(v.ann.root, layout.ANNOTATED, v.ann.hashes)}
 
 
 def _json(path: Path, data: object) -> None:
