@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from . import layout
-from .citation import bibtex, citation_cff
+from .citation import bibtex, citation_cff, cite_fields
 from .docs import codebook_markdown, datacard_blocks, fill_blocks, json_schema, problem_codes
 from .markdown import MAX_ROWS
 from .reliability import full_report, recoding
 from .validation import Validated, validate
-from .writers import release_metadata, write_dataset, write_site_and_manifest
+from .writers import write_dataset, write_site_and_manifest
 
 TMP_PREFIX = ".build-tmp-"
 
@@ -39,7 +39,7 @@ def generated_files(v: Validated) -> dict[str, str]:
     cb = v.ann.codebook
     datacard = (v.ann.root / layout.DATACARD).read_text(encoding="utf-8")
     extra = {
-        "citation": lambda: "```bibtex\n" + bibtex(release_metadata(v)) + "```",
+        "citation": lambda: "```bibtex\n" + bibtex(cite_fields(v.meta, cb.codebook_version)) + "```",
         "reliability": lambda: full_report(cb, v.tables, v.primary, max_rows=MAX_ROWS, certifying=v.certifying),
         "recoding": lambda: recoding(_text_or_empty(v.ann.root / layout.CHANGELOG), cb, v.meta.version),
     }

@@ -4,6 +4,7 @@ Nothing of publishing is imported here, so `policyframes validate` stays light."
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from . import layout
@@ -27,7 +28,7 @@ class Validated:
         """Coders who code only to be compared with the released codes."""
         return frozenset(c.id for c in self.ann.coders.values() if c.certification)
 
-    @property
+    @cached_property
     def primary(self) -> str:
         """The coder whose codings are the case files' (empty when no case is coded)."""
         codings = self.tables.codings

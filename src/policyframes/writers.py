@@ -86,7 +86,7 @@ def _datapackage(out: Output) -> None:
 
 def _croissant(out: Output) -> None:
     files = distribution(out.folder, out.writers)
-    cite = bibtex(release_metadata(out.v))
+    cite = bibtex(cite_fields(out.v.meta, out.v.ann.codebook.codebook_version))
     _json(out.folder / "croissant.json", croissant(out.arrow, out.v.ann.codebook, out.v.meta, cite, files, out.folder))
 
 
