@@ -54,7 +54,7 @@ def stages(root: Path) -> dict[str, dict[str, float]]:
     mark("docs")
     with tempfile.TemporaryDirectory() as folder:
         write_dataset(v, Path(folder), generated[layout.DATACARD])
-        del v  # as the build does: the site is made from the files
+        del v, ann, tables  # as the build does: the site is made from the files
         write_site_and_manifest(Path(folder), [(layout.DATACARD, generated[layout.DATACARD])])
         mark("write")
     return out

@@ -5,10 +5,12 @@ readable colours, a deterministic figure, and `policyframes serve`."""
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import threading
 import urllib.request
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
@@ -465,3 +467,32 @@ def test_a_build_folder_alone_gives_the_same_site(repo: Path, tmp_path: Path) ->
     assert files == dict(site_files(Lookups(SiteInput.of(v))))
     figures = files["reliability.html"].split('<h2 id="figures">')[1]
     assert "c9" in files["about.html"] and "c2" in figures and "c9" not in figures
+
+
+def test_the_search_index_is_made_a_part_at_a_time() -> None:
+    """The parts hold every entry once, in order, within the size bound (an entry larger
+    than the bound is a part of its own), and a part is made before the entries after it
+    are read, so that a large index is never held in memory."""
+    from policyframes.site.search import index_parts
+
+    entries = [{"k": "Quote", "t": f"case {i}", "x": "word " * (i % 7) * 40, "u": f"cases/{i}.html"} for i in range(300)]
+    read = []
+
+    def reading() -> Iterator[dict[str, str]]:
+        for entry in entries:
+            read.append(entry)
+            yield entry
+
+    parts = index_parts(reading(), part_bytes=2_000)
+    first = next(parts)
+    assert 0 < len(read) < len(entries)
+    scripts = [first, *parts]
+    held = []
+    for number, script in enumerate(scripts, 1):
+        head = f"window.policyframesSearchPart({number}, "
+        assert script.startswith(head) and script.endswith(");\n")
+        part = json.loads(script[len(head):-3])
+        assert len(part) == 1 or len(",".join(json.dumps(x, ensure_ascii=False, separators=(",", ":")) for x in part).encode()) <= 2_000
+        held += part
+    assert held == entries
+    assert list(index_parts([])) == ["window.policyframesSearchPart(1, []);\n"]

@@ -347,7 +347,8 @@ def span_f1(evidence: pd.DataFrame, codebook: Codebook) -> list[list[str]]:
     """Per variable: how much of the text one coder cited for a unit the other cited too
     (character-overlap F1, averaged over the units and pairs of coders where both cited
     something)."""
-    codes = evidence[(evidence["record_type"] == "code") & evidence["coder"].notna() & (evidence["kind"] == "quote")]
+    wanted = (evidence["record_type"] == "code") & evidence["coder"].notna() & (evidence["kind"] == "quote")
+    codes = evidence.loc[wanted, ["dimension", "case_id", "coder", "source_id", "start", "end"]]  # not the quotes
     coders = sorted(codes["coder"].unique())
     cited: dict[tuple[str, str], dict[str, list[tuple[str, int, int]]]] = defaultdict(lambda: defaultdict(list))  # (variable, case) -> coder -> spans
     for dim, case_id, coder, source_id, start, end in zip(codes["dimension"], codes["case_id"], codes["coder"], codes["source_id"],
@@ -368,8 +369,8 @@ def span_f1(evidence: pd.DataFrame, codebook: Codebook) -> list[list[str]]:
 def attribution_agreement(evidence: pd.DataFrame) -> tuple[int, float | None]:
     """Over the pairs of overlapping quotes by different coders on the same case: how
     many there are, and the share that give the same attribution."""
-    quotes = evidence[evidence["coder"].notna() & (evidence["kind"] == "quote")]
-    rows = quotes[["case_id", "coder", "source_id", "start", "end", "attribution"]].drop_duplicates()
+    wanted = evidence["coder"].notna() & (evidence["kind"] == "quote")
+    rows = evidence.loc[wanted, ["case_id", "coder", "source_id", "start", "end", "attribution"]].drop_duplicates()
     groups: dict[tuple[str, str], list[tuple[str, int, int, str]]] = defaultdict(list)
     for case_id, coder, source_id, start, end, attribution in zip(*(rows[c] for c in rows.columns)):
         groups[case_id, source_id].append((coder, int(start), int(end), attribution))

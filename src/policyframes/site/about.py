@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from ..descriptives import crosstabs, distributions, evidence_by_kind
@@ -9,7 +11,7 @@ from ..markdown import MAX_ROWS, to_html
 from ..reliability import full_report
 from . import search
 from .html import e, page, words
-from .lookups import records
+from .lookups import each_record
 
 if TYPE_CHECKING:
     from .lookups import Lookups
@@ -79,14 +81,15 @@ def search_page(site: Lookups, parts: int) -> str:
     return page(site, "Search", body, "", "search.html", head)
 
 
-def search_index(site: Lookups) -> list[str]:
-    """The search page's index, in parts: the cases, every rationale and every evidence item of a code or fact."""
+def search_index(site: Lookups) -> Iterator[str]:
+    """The search page's index, in parts made one at a time: the cases, every rationale
+    and every evidence item of a code or fact."""
     title_zh = site.cb.role("title_zh").name
 
     def heading(case_id: str, dim: str) -> str:
         return f"{site.case[case_id][site.title]} \u00b7 {site.cb.variable(dim).label}"
 
-    entries = search.case_entries(site.cases, site.title, title_zh, site.where)
-    entries += search.rationale_entries(records(site.data.tables.codings), heading)
-    entries += search.evidence_entries(records(site.data.tables.evidence), heading)
+    entries = chain(search.case_entries(site.cases, site.title, title_zh, site.where),
+                    search.rationale_entries(each_record(site.data.tables.codings), heading),
+                    search.evidence_entries(each_record(site.data.tables.evidence), heading))
     return search.index_parts(entries, site.search_part_bytes)

@@ -4,6 +4,7 @@ and what each page needs to find (a case's evidence, what cites a source, a cell
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from functools import cached_property, lru_cache
 from typing import Any, cast
 
@@ -27,14 +28,24 @@ def records(df: pd.DataFrame) -> list[dict[str, Any]]:
     return cast(list[dict[str, Any]], df.astype(object).where(df.notna(), None).to_dict("records"))
 
 
+_SLICE = 20_000  # rows turned into records at a time
+
+
+def each_record(df: pd.DataFrame) -> Iterator[dict[str, Any]]:
+    """records(df), a slice of rows at a time, so that a large table's rows are never
+    all Python objects at once."""
+    for start in range(0, len(df), _SLICE):
+        yield from records(df.iloc[start:start + _SLICE])
+
+
 class _ByCase:
     """The rows of a table as records, case by case: only the cases asked for are turned
     into Python objects, so that a large dataset's rows never all are at once."""
 
     def __init__(self, df: pd.DataFrame) -> None:
-        self.df = df.drop(columns=[c for c in PROVENANCE if c in df.columns]).reset_index(drop=True)
-        self.table = pa.Table.from_pandas(self.df, preserve_index=False)
-        self.positions = self.df.groupby("case_id", sort=False).indices
+        self.df = df  # the table itself (not a copy), looked up by position
+        self.table = pa.Table.from_pandas(df, columns=[c for c in df.columns if c not in PROVENANCE], preserve_index=False)
+        self.positions = df.groupby("case_id", sort=False).indices
         self.of = lru_cache(maxsize=16)(self._of)
 
     def _of(self, case_id: str) -> list[dict[str, Any]]:
@@ -212,7 +223,8 @@ class Lookups:
         codings = t.codings[["case_id", "dimension", "coder", "value", "confidence"]].astype(object)
         agreeing = codings.merge(final, on=["case_id", "dimension"])
         agreeing = agreeing[agreeing["value"] == agreeing["final"]]
-        evidence = t.evidence.loc[t.evidence["record_type"] == "code", ["case_id", "dimension", "coder", "value", "kind"]].astype(object)
+        evidence = t.evidence.loc[t.evidence["record_type"] == "code", ["case_id", "dimension", "coder", "value", "kind"]]
+        evidence = evidence.drop_duplicates().astype(object)  # a kind once per coder and code, not once per item
         kinds = evidence.merge(agreeing[["case_id", "dimension", "coder", "value"]]).groupby(["case_id", "dimension"])["kind"].agg(set)
         lowest = agreeing.groupby(["case_id", "dimension"])["confidence"].min()
         return {(case_id, dim): (int(level), [k.code for k in self.cb.evidence_kinds if k.code in kinds.get((case_id, dim), set())])

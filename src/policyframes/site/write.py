@@ -51,12 +51,12 @@ def site_files(site: Lookups) -> Iterator[tuple[str, str | bytes]]:
     yield "codebook.html", codebook_page(site)
     yield "reliability.html", reliability_page(site)
     yield "tables.html", tables_page(site)
-    parts = search_index(site)
-    yield "search.html", search_page(site, len(parts))
+    parts = 0
+    for parts, part in enumerate(search_index(site), 1):
+        yield f"search/{parts}.js", part
+    yield "search.html", search_page(site, parts)
     yield "about.html", about_page(site)
     yield from site.data.documents
-    for number, part in enumerate(parts, 1):
-        yield f"search/{number}.js", part
     yield "search.js", files("policyframes").joinpath("assets/search.js").read_text(encoding="utf-8")
     yield "style.css", style(site)
     yield "site.js", files("policyframes").joinpath("assets/site.js").read_text(encoding="utf-8")
