@@ -16,6 +16,7 @@ import stat
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -95,6 +96,12 @@ class Annotations:
     def stored_texts(self) -> dict[str, str]:
         """The text of each source the repository stores (source id -> text)."""
         return {sid: s.text for sid, s in self.sources.items() if s.text is not None}
+
+    @cached_property
+    def quotes(self) -> QuoteCheck:
+        """The quote check against the stored texts: one for every file read here, so that
+        each source's normalised index is built once."""
+        return QuoteCheck(self.stored_texts(), examples(self.codebook))
 
 
 def linked(root: Path, rel: str) -> bool:
@@ -397,14 +404,13 @@ def _read_in_worker(chunk: _Chunk) -> _Chunk:
     return _read_chunk(chunk, *_worker)
 
 
-def _read_chunks(chunks: list[_Chunk], cb: Codebook, texts: dict[str, str]) -> Iterator[_Chunk]:
+def _read_chunks(chunks: list[_Chunk], ann: Annotations) -> Iterator[_Chunk]:
     """Read the chunks, in order: in worker processes when there are many files."""
     workers = min(os.cpu_count() or 1, len(chunks))
     if sum(len(c.files) for c in chunks) < PARALLEL_FILES or workers < 2:
-        quotes = QuoteCheck(texts, examples(cb))
-        yield from (_read_chunk(chunk, cb, quotes) for chunk in chunks)
+        yield from (_read_chunk(chunk, ann.codebook, ann.quotes) for chunk in chunks)
         return
-    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(cb, texts)) as pool:
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(ann.codebook, ann.stored_texts())) as pool:
         yield from pool.map(_read_in_worker, chunks)
 
 
@@ -441,8 +447,7 @@ def _read_case_files(root: Path, ann: Annotations, use_cache: bool) -> None:
                 done[k] = chunk
             else:
                 chunk.cache = cache.for_files(chunk.files)
-    texts = ann.stored_texts()
-    read = _read_chunks([c for k, c in enumerate(chunks) if k not in done], ann.codebook, texts)
+    read = _read_chunks([c for k, c in enumerate(chunks) if k not in done], ann)
     for k in range(len(chunks)):
         chunk = done[k] if k in done else next(read)
         if chunk.cache is not None:

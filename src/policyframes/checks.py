@@ -24,7 +24,6 @@ from .annotations import Annotations
 from .codebook import MISSING
 from .problems import Problem, not_one_of
 from .quotes import COLUMNS as QUOTE_COLUMNS
-from .quotes import QuoteCheck, examples
 from .records import line_of, path_at
 from .rows import PROVENANCE
 from .tables import Tables, rows_of
@@ -317,10 +316,9 @@ def _check_quotes_read_whole(ann: Annotations, evidence: pd.DataFrame, problems:
     """The quote check of the files read whole (relations, tax design, conflicts); those of
     case and coding files are checked as each file is read."""
     whole = evidence[~evidence["_file"].str.startswith((layout.CASES_DIR + "/", layout.CODINGS_DIR + "/"))]
-    check = QuoteCheck(ann.stored_texts(), examples(ann.codebook))
     for file, rows in whole.groupby("_file", sort=False):
         values = zip(*(rows[c].tolist() for c in QUOTE_COLUMNS))
-        problems += check.problems(str(file), [(f, k, s, _int(a), _int(b), q) for f, k, s, a, b, q in values],
+        problems += ann.quotes.problems(str(file), [(f, k, s, _int(a), _int(b), q) for f, k, s, a, b, q in values],
                                    partial(lines, str(file)))
 
 
