@@ -11,7 +11,6 @@ from ..markdown import MAX_ROWS, to_html
 from ..reliability import full_report
 from . import search
 from .html import e, page, words
-from .lookups import each_record
 
 if TYPE_CHECKING:
     from .lookups import Lookups
@@ -90,6 +89,6 @@ def search_index(site: Lookups) -> Iterator[str]:
         return f"{site.case[case_id][site.title]} \u00b7 {site.cb.variable(dim).label}"
 
     entries = chain(search.case_entries(site.cases, site.title, title_zh, site.where),
-                    search.rationale_entries(each_record(site.data.tables.codings), heading),
-                    search.evidence_entries(each_record(site.data.tables.evidence), heading))
+                    search.rationale_entries(site.codings.each(), heading),
+                    search.evidence_entries(site.case_evidence.each(), heading))
     return search.index_parts(entries, site.search_part_bytes)

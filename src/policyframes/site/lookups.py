@@ -28,14 +28,7 @@ def records(df: pd.DataFrame) -> list[dict[str, Any]]:
     return cast(list[dict[str, Any]], df.astype(object).where(df.notna(), None).to_dict("records"))
 
 
-_SLICE = 20_000  # rows turned into records at a time
-
-
-def each_record(df: pd.DataFrame) -> Iterator[dict[str, Any]]:
-    """records(df), a slice of rows at a time, so that a large table's rows are never
-    all Python objects at once."""
-    for start in range(0, len(df), _SLICE):
-        yield from records(df.iloc[start:start + _SLICE])
+_BATCH = 20_000  # rows turned into records at a time
 
 
 class _ByCase:
@@ -52,6 +45,12 @@ class _ByCase:
         """The rows of a case, in table order (missing values as None)."""
         rows = self.positions.get(case_id)
         return [] if rows is None else self.table.take(rows).to_pylist()
+
+    def each(self) -> Iterator[dict[str, Any]]:
+        """Every row in table order, a batch at a time (never all as Python objects at once)."""
+        for batch in self.table.to_batches(max_chunksize=_BATCH):
+            yield from batch.to_pylist()
+
 
 
 class Lookups:
