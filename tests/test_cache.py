@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import policyframes.annotations as reading
-from conftest import copy_repo
+from conftest import backdate, copy_repo
 from policyframes import cache, layout
 from policyframes.manifest import annotations_digest
 from policyframes.problems import ValidationFailed
@@ -55,13 +55,6 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(reading, "_read_file", counting)
     return parsed
-
-
-def backdate(root: Path) -> None:
-    """Make every file look changed long ago, so that its stat is trusted (cache.RACY_NS)."""
-    past = 1_600_000_000
-    for path in (root / "annotations").rglob("*"):
-        os.utime(path, (past, past), follow_symlinks=False)
 
 
 def entries(root: Path) -> list[Path]:

@@ -23,7 +23,7 @@ from typing import Any, NoReturn
 from pydantic import BaseModel
 
 from . import layout
-from .cache import Chunk, FileCache, Seen, code_digest
+from .cache import Chunk, FileCache
 from .cache import key as cache_key
 from .codebook import MISSING, Codebook
 from .models import (
@@ -46,6 +46,7 @@ from .quotes import COLUMNS as QUOTE_COLUMNS
 from .quotes import QuoteCheck, examples
 from .records import line_of, path_at, validate
 from .rows import Rows
+from .stamps import Seen, code_digest
 from .yamlsafe import MAX_BYTES, LDict, YamlError, decode, load_file, loads
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")

@@ -28,8 +28,6 @@ import os
 import shutil
 import stat
 import struct
-import time
-import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -37,10 +35,10 @@ from typing import Any
 import pyarrow as pa
 
 from . import layout
+from .stamps import Seen, seen_now, unsealed, write
 from .yamlsafe import MAX_BYTES
 
 FORMAT = "2"  # raised whenever the entries' layout changes
-RACY_NS = 2_000_000_000  # a stat taken within this of the file's change is not trusted
 INDEX = "index.json"
 
 
@@ -50,38 +48,6 @@ def key(parts: list[bytes]) -> str:
     for part in parts:
         digest.update(hashlib.sha256(part).digest())
     return digest.hexdigest()[:32]
-
-
-def code_digest() -> bytes:
-    """The package's version and the bytes of its modules: a changed reader is a new key."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        parts = [version("policyframes").encode()]
-    except PackageNotFoundError:
-        parts = [b"unknown"]
-    here = Path(__file__).parent
-    parts += [p.name.encode() + b"\0" + p.read_bytes() for p in sorted(here.glob("*.py"))]
-    return b"\0".join(parts)
-
-
-@dataclass(frozen=True)
-class Seen:
-    """A file as last read: its stat, the SHA-256 of its content, when that was taken, and
-    the chunk entry that holds its rows ("" where none does)."""
-
-    size: int
-    mtime_ns: int
-    ctime_ns: int
-    inode: int
-    sha256: str
-    taken_ns: int
-    chunk: str = ""
-
-    def same(self, info: os.stat_result) -> bool:
-        """Whether a stat shows the file unchanged since it was hashed (and not racily so)."""
-        return ((info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino) == (self.size, self.mtime_ns, self.ctime_ns, self.inode)
-                and self.taken_ns - max(info.st_mtime_ns, info.st_ctime_ns) > RACY_NS)
 
 
 @dataclass
@@ -108,24 +74,6 @@ class Chunk:
         return out
 
 
-def _sealed(payload: bytes) -> bytes:
-    """The payload behind its CRC-32, which finds a corrupt entry (entries are not code, so
-    a checksum against accidents is enough)."""
-    return struct.pack(">I", zlib.crc32(payload)) + payload
-
-
-def _unsealed(raw: bytes) -> bytes | None:
-    payload = raw[4:]
-    return payload if len(raw) >= 4 and struct.unpack_from(">I", raw)[0] == zlib.crc32(payload) else None
-
-
-def _write(path: Path, payload: bytes) -> None:
-    """Write atomically: a temporary file beside the target, then a rename."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(_sealed(payload))
-    os.replace(tmp, path)
-
-
 def _ipc(table: pa.Table) -> bytes:
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
@@ -147,9 +95,9 @@ class FileCache:
         """The cache of this key, with its index (empty when missing or not to be trusted)."""
         index: dict[str, Seen] = {}
         try:
-            payload = _unsealed((root / layout.CACHE / cache_key / INDEX).read_bytes())
+            payload = unsealed((root / layout.CACHE / cache_key / INDEX).read_bytes())
             if payload is not None:
-                index = {rel: Seen(*fields) for rel, fields in json.loads(payload).items()}
+                index = {rel: Seen(*fields) for rel, fields in json.loads(bytes(payload)).items()}
         except (OSError, ValueError, TypeError):
             index = {}
         return cls(root, cache_key, index)
@@ -171,11 +119,9 @@ class FileCache:
             if trust_index and known is not None and known.same(info):
                 self.seen[rel] = known
                 return None, known
-            now = time.time_ns()
-            raw = path.read_bytes()
+            raw, seen = seen_now(path, info)
         except OSError:
             return None, None
-        seen = Seen(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, hashlib.sha256(raw).hexdigest(), now)
         self.seen[rel] = seen
         return raw, seen
 
@@ -195,12 +141,12 @@ class FileCache:
     def get_chunk(self, name: str) -> Chunk | None:
         """A chunk entry, or None where it is missing or not to be trusted."""
         try:
-            payload = _unsealed((self.folder / name).read_bytes())
+            payload = unsealed((self.folder / name).read_bytes())
             if payload is None:
                 return None
             buffer = pa.py_buffer(payload)
             (size,) = struct.unpack_from(">Q", payload)
-            header = json.loads(payload[8:8 + size])
+            header = json.loads(bytes(payload[8:8 + size]))
             tables, at = {}, 8 + size
             for table, length in header["tables"]:
                 tables[table] = pa.ipc.open_stream(buffer.slice(at, length)).read_all()
@@ -216,7 +162,7 @@ class FileCache:
                              "sha256": entry.sha256}, ensure_ascii=False).encode()
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            _write(self.folder / name, b"".join([struct.pack(">Q", len(header)), header, *(b for _, b in streams)]))
+            write(self.folder / name, b"".join([struct.pack(">Q", len(header)), header, *(b for _, b in streams)]))
         except OSError:
             return
         for rel in entry.records:
@@ -225,12 +171,13 @@ class FileCache:
 
     def save(self, seen: dict[str, Seen]) -> None:
         """Write the index of the files seen in this run, and drop what it no longer needs:
-        other keys' folders, entries of no file as it is now, leftovers of killed runs."""
+        other keys' folders, entries of no file as it is now, leftovers of killed runs
+        (the verdict of the last validation is verdict.py's)."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            _write(self.folder / INDEX, json.dumps({rel: list(vars(s).values()) for rel, s in sorted(seen.items())}).encode())
+            write(self.folder / INDEX, json.dumps({rel: list(vars(s).values()) for rel, s in sorted(seen.items())}).encode())
             for other in (self.root / layout.CACHE).iterdir():
-                if other == self.folder:
+                if other == self.folder or other.name == layout.VERDICT:
                     continue
                 if other.is_dir():
                     shutil.rmtree(other, ignore_errors=True)

@@ -33,18 +33,17 @@ EXTRAS = {"yaml": "build", "pandera": "build", "PIL": "build", "pyreadstat": "bu
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validation import validate
+    from .verdict import validated
 
-    try:
-        v = validate(args.root, use_cache=not args.no_cache)
-    except ValidationFailed as exc:
-        _print_problems(exc.problems, args.format)
+    v = validated(args.root, use_cache=not args.no_cache)
+    if v.problems:
+        _print_problems(v.problems, args.format)
         return 1
     if args.format == "json":
         _print_problems([], "json")
     else:
-        print(f"ok: {len(v.ann.cases)} cases, {len(v.tables.evidence)} evidence items, no problems")
-        _warn_if_version_unchanged(args.root, v.meta.version, v.ann.hashes)
+        print(f"ok: {v.cases} cases, {v.evidence} evidence items, no problems")
+        _warn_if_version_unchanged(args.root, v.version, v.hashes)
     return 0
 
 

@@ -25,10 +25,12 @@ TAX_DESIGN = "annotations/tax_design.yaml"
 CONFLICTS = "annotations/conflicts.yaml"
 TEMPLATE = "annotations/_template.yaml"
 BUILD = "build"
-ANNOTATED = ("annotations", CODEBOOK)  # what a release's codes are made of: a change to them needs a new version
+ANNOTATIONS = "annotations"
+ANNOTATED = (ANNOTATIONS, CODEBOOK)  # what a release's codes are made of: a change to them needs a new version
 SITE = "site"  # the static site, inside build/
 TEXTS = "texts"  # the stored source texts, inside build/: texts/<source_id>.txt
 CACHE = ".policyframes-cache"  # the cache of unchanged files (git-ignored)
+VERDICT = "verdict.json"  # in CACHE: the last validation's verdict, with the files it was of
 
 
 def find_root(start: Path | None = None) -> Path:
