@@ -117,7 +117,9 @@ def targets_table(items: list[tuple[str, str, str, str]]) -> str:
 
 FIGURES_NOTE = (
     "Wall-clock seconds of fresh processes. *Cold*: `validate --no-cache`; *warm*: `validate` with the cache of an "
-    "earlier run and no file changed; *one file edited*: `validate` after one case file changed. *Build*: "
+    "earlier run and no file changed, which gives that run's kept verdict (verdict.py); *one file edited*: "
+    "`validate` after one case file changed, which parses that file again, frames every table from the cache and "
+    "runs every table check. *Build*: "
     "`build --no-cache`. The floors (benchmarks/floor.py): *read + hash* every YAML file; *events*, every file "
     "through libyaml's C parser to the end of its event stream (the floor of validation); *write*, every output "
     "of the build written once (the floor of a build is events + write). Peak memory: the largest sum of the PSS "
