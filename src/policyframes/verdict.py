@@ -6,11 +6,11 @@ function of their bytes and of the code that checks them. The verdict is kept in
 layout.CACHE beside the stat and SHA-256 of each of those files and a digest of the code
 (the package, the libraries it checks with, Python). A later run that finds the same
 files with the same content (by stat, then by hash where the stat changed, as cache.py
-recognises files) under the same code gives the kept verdict without reading a file or
+recognises files) under the same code gives the kept verdict without parsing a file or
 loading a table library. Any difference (a file changed, added or removed, other code)
-means a full validation, whose verdict is kept in turn; so do a kept verdict that is
-corrupt, and a symbolic link or special file among the annotations (the validation
-reports it, and its target is not followed here).
+means a full validation, whose verdict is kept in turn; so does a kept verdict that is
+corrupt, and so does a symbolic link or special file among the annotations (the
+validation reports it; its target is not followed here, and no verdict is kept).
 """
 
 from __future__ import annotations
