@@ -15,6 +15,7 @@ the use side imports nothing but core (tests/test_layers.py reads this map):
     core     manifest     the checksum manifest of a build
     core     citation     BibTeX, APA and CITATION.cff from the release metadata
     core     yamlsafe     safe YAML with the line of every key
+    core     stamps       how a file was last seen, the code's digest, sealed entries of the cache folder
     read     records      parsed YAML checked against a record model, as located problems
     read     models       the record models, generated from the codebook
     read     textmatch    quote normalisation and matching
@@ -26,6 +27,7 @@ the use side imports nothing but core (tests/test_layers.py reads this map):
     tables   tables       records -> tables, a pure function
     check    checks       the table rules, one code each
     check    validation   a repository read, assembled and checked
+    check    verdict      the last validation's verdict, kept while nothing it read changed
     publish  export       Parquet with the codebook's categories, and its tables read back
     publish  csvexport    CSV
     publish  stata        Stata
