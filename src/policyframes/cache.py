@@ -35,7 +35,7 @@ from typing import Any
 import pyarrow as pa
 
 from . import layout
-from .stamps import Seen, seen_now, unsealed, write
+from .stamps import Seen, as_rows, from_rows, seen_now, unsealed, write
 from .yamlsafe import MAX_BYTES
 
 FORMAT = "2"  # raised whenever the entries' layout changes
@@ -97,7 +97,7 @@ class FileCache:
         try:
             payload = unsealed((root / layout.CACHE / cache_key / INDEX).read_bytes())
             if payload is not None:
-                index = {rel: Seen(*fields) for rel, fields in json.loads(bytes(payload)).items()}
+                index = from_rows(json.loads(bytes(payload)))
         except (OSError, ValueError, TypeError):
             index = {}
         return cls(root, cache_key, index)
@@ -175,7 +175,7 @@ class FileCache:
         (the verdict of the last validation is verdict.py's)."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            write(self.folder / INDEX, json.dumps({rel: list(vars(s).values()) for rel, s in sorted(seen.items())}).encode())
+            write(self.folder / INDEX, json.dumps(as_rows(seen)).encode())
             for other in (self.root / layout.CACHE).iterdir():
                 if other == self.folder or other.name == layout.VERDICT:
                     continue

@@ -11,13 +11,17 @@ import struct
 import time
 import zlib
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 RACY_NS = 2_000_000_000  # a stat taken within this of the file's change is not trusted
 
 
+@cache
 def code_digest() -> bytes:
-    """The package's version and the bytes of its modules: a changed reader is a new key."""
+    """The package's version and the bytes of its modules: a changed reader is a new key
+    (read once per process: the cache of files and the kept verdict both need it)."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -46,6 +50,16 @@ class Seen:
         """Whether a stat shows the file unchanged since it was hashed (and not racily so)."""
         return ((info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino) == (self.size, self.mtime_ns, self.ctime_ns, self.inode)
                 and self.taken_ns - max(info.st_mtime_ns, info.st_ctime_ns) > RACY_NS)
+
+
+def as_rows(seen: dict[str, Seen]) -> dict[str, list[Any]]:
+    """Files as seen, by path in path order, each as the list of its fields (for JSON)."""
+    return {rel: list(vars(s).values()) for rel, s in sorted(seen.items())}
+
+
+def from_rows(rows: dict[str, list[Any]]) -> dict[str, Seen]:
+    """The files as seen that as_rows gave."""
+    return {rel: Seen(*fields) for rel, fields in rows.items()}
 
 
 def seen_now(path: Path, info: os.stat_result) -> tuple[bytes, Seen]:

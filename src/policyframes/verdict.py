@@ -26,7 +26,7 @@ from pathlib import Path
 
 from . import layout
 from .problems import Problem, ValidationFailed
-from .stamps import Seen, code_digest, seen_now, unsealed, write
+from .stamps import Seen, as_rows, code_digest, from_rows, seen_now, unsealed, write
 from .yamlsafe import MAX_BYTES
 
 FORMAT = "1"  # raised whenever the kept verdict's layout changes
@@ -126,7 +126,7 @@ def _kept(root: Path) -> tuple[str, dict[str, Seen], Verdict] | None:
         if payload is None:
             return None
         kept = json.loads(bytes(payload))
-        files = {rel: Seen(*fields) for rel, fields in kept["files"].items()}
+        files = from_rows(kept["files"])
         verdict = kept["verdict"]
         problems = [Problem(**p) for p in verdict.pop("problems")]
         return kept["digest"], files, Verdict(problems, **verdict)
@@ -136,7 +136,7 @@ def _kept(root: Path) -> tuple[str, dict[str, Seen], Verdict] | None:
 
 def _keep(root: Path, digest: str, files: dict[str, Seen], verdict: Verdict) -> None:
     """Keep the verdict (best effort: a verdict that cannot be kept is found again next time)."""
-    payload = {"digest": digest, "files": {rel: list(vars(s).values()) for rel, s in sorted(files.items())},
+    payload = {"digest": digest, "files": as_rows(files),
                "verdict": {"problems": [p.to_dict() for p in verdict.problems], "cases": verdict.cases,
                            "evidence": verdict.evidence, "version": verdict.version}}
     try:

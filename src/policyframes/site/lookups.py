@@ -52,7 +52,6 @@ class _ByCase:
             yield from batch.to_pylist()
 
 
-
 class Lookups:
     """What the pages are made from, looked up: computed once from the site's input."""
 
