@@ -81,6 +81,8 @@ def test_a_citation_validates_and_is_an_evidence_row_of_its_kind(repo: Path, cli
      "locator", "record.evidence-kind"),
     (CITATION.replace("        locator: Art. 3, para 2\n", "        locator: Art. 3, para 2\n        start: 3\n"), "start", "record.evidence-kind"),
     (CITATION.replace("        locator: Art. 3, para 2\n", "        locator: '  '\n"), "locator", "record.blank"),
+    ("      - source: test-notice-2009\n        quote:\n        attribution: government_statement\n        start: 0\n        end: 28\n",
+     "quote", "record.evidence-kind"),  # a null quote beside offsets: a located problem, never an internal error
 ])
 def test_a_bad_citation_is_located(repo: Path, cli, item: str, field: str, code: str) -> None:
     add_source(repo)

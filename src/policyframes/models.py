@@ -118,8 +118,8 @@ Text = Annotated[str, AfterValidator(_not_blank)]
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
-def _check_quote(cls: Any, value: str) -> str:
-    bad = _CONTROL.search(value)
+def _check_quote(cls: Any, value: str | None) -> str | None:
+    bad = None if value is None else _CONTROL.search(value)
     if bad:
         name = "a tab" if bad.group() == "\t" else f"the control character U+{ord(bad.group()):04X}"
         raise CodedValueError(f"the quote contains {name} at character {bad.start()}: quotes hold the source's text only", "record.control-character")
@@ -143,6 +143,9 @@ def _evidence_kind(self: Any) -> Any:
                                    "record.missing-key")
         return self
     if self.start is not None or self.end is not None:
+        if "quote" in self.model_fields_set:  # `quote:` with nothing after it, beside offsets
+            raise LocatedError(("quote",), "is empty: write the quoted passage, or make the item a citation (a locator and "
+                               "a paraphrase, no offsets)", "record.evidence-kind")
         raise LocatedError(("start" if self.start is not None else "end",), "offsets belong to a quote: a citation has a locator "
                            "and a paraphrase instead; remove start and end, or add the quote", "record.evidence-kind")
     for name in ("locator", "paraphrase"):
