@@ -124,7 +124,7 @@ def test_traceback_shows_the_full_trace_of_an_internal_error(repo: Path, cli, mo
     def broken(root: Path, use_cache: bool = True) -> None:
         raise RuntimeError("planted")
 
-    monkeypatch.setattr(policyframes.validation, "validate", broken)
+    monkeypatch.setattr(policyframes.validation, "check", broken)
     status, _, err = cli(repo, "validate")
     assert status == 1 and "internal error: RuntimeError: planted" in err and "Traceback" not in err and "--traceback" in err
     status, _, err = cli(repo, "validate", "--traceback")

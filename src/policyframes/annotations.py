@@ -93,6 +93,7 @@ class Annotations:
     unit_matches: list[UnitMatch] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     hashes: dict[str, str] = field(default_factory=dict)  # SHA-256 of the case and coding files, where the cache took it
+    cache_key: str = ""  # the key of the cache they were read with ("" where none was used)
 
     def stored_texts(self) -> dict[str, str]:
         """The text of each source the repository stores (source id -> text)."""
@@ -434,7 +435,9 @@ def _read_case_files(root: Path, ann: Annotations, use_cache: bool) -> None:
     left = placeholders(root, ann.codebook, ann.problems)
     matches = {(m.coder, m.unit): m.case for m in ann.unit_matches}
     earlier = frozenset(c.id for c in ann.coders.values() if c.earlier_round)
-    cache = FileCache.open(root, _cache_key(root, ann)) if use_cache else None
+    if use_cache:
+        ann.cache_key = _cache_key(root, ann)
+    cache = FileCache.open(root, ann.cache_key) if use_cache else None
     chunks = [_Chunk(root, kind, part, left, matches, earlier)
               for kind, files in (("case", ann.case_files), ("coding", coding_files(root)))
               for part in (files[i:i + CHUNK_FILES] for i in range(0, len(files), CHUNK_FILES))]

@@ -74,9 +74,11 @@ def built_columns(chunks: list[pa.Table]) -> set[str]:
     return {c for chunk in chunks for c in (chunk.schema.metadata or {}).get(b"built", b"").decode().split(",") if c}
 
 
-def assemble(ann: Annotations) -> Tables:
+def assemble(ann: Annotations, evidence: list[pa.Table] | None = None) -> Tables:
     """The tables: the rows read from case and coding files, then those of the other
-    files. A pure function of the records: it changes nothing in `ann`."""
+    files. A pure function of the records: it changes nothing in `ann`. `evidence`, where
+    given, are the chunks of evidence rows to frame instead of those of the case and
+    coding files (a validation that kept the checks of some files frames only the others)."""
     cb = ann.codebook
     rows = Rows(cb)
     for index, rel in enumerate(ann.relations):
@@ -108,6 +110,8 @@ def assemble(ann: Annotations) -> Tables:
             )
 
     chunks: dict[str, list[pa.Table]] = {name: list(ann.rows.get(name, [])) for name in cb.tables}
+    if evidence is not None:
+        chunks["evidence"] = list(evidence)
     empty = Rows(cb)
     columns = table_columns(cb)
     cases = frame(chunks["cases"] or [empty.rows["cases"].arrow(columns["cases"])])

@@ -11,7 +11,8 @@ from . import layout
 from .annotations import Annotations, load_annotations, read_validated
 from .checks import check_tables
 from .meta import DatasetMeta
-from .problems import ValidationFailed
+from .problems import Problem, ValidationFailed
+from .rechecks import EvidenceChecks, leaving_out, listed_sources
 from .tables import Tables, assemble
 
 
@@ -48,3 +49,32 @@ def validate(root: Path, use_cache: bool = True) -> Validated:
         raise ValidationFailed(problems)
     assert meta is not None  # a dataset.yaml that does not validate is among the problems
     return Validated(ann, tables, meta)
+
+
+@dataclass
+class Checked:
+    """What a validation found, as `policyframes validate` reports it: the problems, or the counts."""
+
+    problems: list[Problem]
+    ann: Annotations
+    meta: DatasetMeta | None
+    evidence: int  # rows of the evidence table
+
+
+def check(root: Path, use_cache: bool = True) -> Checked:
+    """The problems validate finds, without framing a table for a build: with the cache, the
+    evidence rows of files whose evidence checks were kept (rechecks.py) are neither framed
+    nor checked again (the problems are the same)."""
+    ann = load_annotations(root, use_cache)
+    _, meta = read_validated(root, layout.DATASET_META, DatasetMeta, ann.problems)
+    if not ann.cache_key:
+        tables = assemble(ann)
+        return Checked(ann.problems + check_tables(ann, tables), ann, meta, len(tables.evidence))
+    kept = EvidenceChecks.open(root, ann.cache_key)
+    listed = listed_sources(ann.rows.get("cases", []), ann.codebook.role("sources").name)
+    holding = kept.holding(ann.hashes, listed, {p.file for p in ann.problems})
+    evidence, left_out = leaving_out(ann.rows.get("evidence", []), holding)
+    tables = assemble(ann, evidence)
+    found = check_tables(ann, tables)
+    kept.keep(ann.hashes, holding, tables.evidence, found, listed)
+    return Checked(ann.problems + found + kept.problems(holding), ann, meta, len(tables.evidence) + left_out)

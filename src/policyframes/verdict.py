@@ -63,13 +63,16 @@ def validated(root: Path, use_cache: bool = True) -> Verdict:
 
 
 def _validate(root: Path, use_cache: bool) -> Verdict:
-    from .validation import validate
+    from .validation import check
 
     try:
-        v = validate(root, use_cache)
-    except ValidationFailed as exc:
+        found = check(root, use_cache)
+    except ValidationFailed as exc:  # a codebook that does not validate: nothing else was read
         return Verdict(exc.problems)
-    return Verdict([], len(v.ann.cases), len(v.tables.evidence), v.meta.version, dict(v.ann.hashes))
+    if found.problems:
+        return Verdict(sorted(set(found.problems)))
+    assert found.meta is not None  # a dataset.yaml that does not validate is among the problems
+    return Verdict([], len(found.ann.cases), found.evidence, found.meta.version, dict(found.ann.hashes))
 
 
 def _files(root: Path, known: dict[str, Seen]) -> dict[str, Seen] | None:
