@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -16,6 +17,7 @@ os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 
 import pytest  # noqa: E402
 
+from policyframes import layout  # noqa: E402
 from policyframes.cli import main  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,6 +68,55 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def comment(path: Path) -> None:
+    """An edit that changes no value: a comment at the end of the file."""
+    path.write_text(path.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+
+
+def unlist_a_source(case: Path) -> str:
+    """Take the first source off a case's list of sources (its evidence from it then fails); the source."""
+    text = case.read_text(encoding="utf-8")
+    listed = re.search(r"^sources:\n  - (\S+)\n", text, re.M)
+    assert listed is not None
+    case.write_text(text.replace(listed.group(0), "sources:\n", 1), encoding="utf-8")
+    return listed.group(1)
+
+
+def random_edit(repo: Path, step: str, n: int) -> None:
+    """One step of the random-edit property tests: `step` done to the n-th case or coding
+    file (modulo their number), or to the cache."""
+    cases = sorted((repo / layout.CASES_DIR).glob("[!_]*.yaml"))
+    codings = sorted((repo / layout.CODINGS_DIR).glob("*/[!_]*.yaml"))
+    case = cases[n % len(cases)]
+    text = case.read_text(encoding="utf-8")
+    if step == "comment":
+        comment(case)
+    elif step == "rationale":  # text before a block scalar's indicator: a YAML error
+        case.write_text(text.replace("rationale: ", f"rationale: Edit {n}. ", 1), encoding="utf-8")
+    elif step == "quote" and (at := text.find("quote: ")) >= 0:  # a changed word in a quote: a problem
+        case.write_text(text[: at + 7] + "Xq" + text[at + 9:], encoding="utf-8")
+    elif step == "unlist" and re.search(r"^sources:\n  - ", text, re.M):
+        unlist_a_source(case)
+    elif step == "remove":
+        case.unlink()
+    elif step == "duplicate":  # a copy under another name: a case id that differs from its file name
+        shutil.copy(case, case.with_name(f"copy-{n}.yaml"))
+    elif step == "touch":
+        os.utime(case)
+    elif step == "coding":
+        coding = codings[n % len(codings)]
+        coding.write_text(coding.read_text(encoding="utf-8").replace("confidence: 3", "confidence: 2", 1), encoding="utf-8")
+    elif step == "uncode":
+        codings[n % len(codings)].unlink()
+    elif step == "damage":  # one cached chunk
+        chunks = sorted((repo / layout.CACHE).glob("*/*.chunk"))
+        if chunks:
+            chunks[n % len(chunks)].write_bytes(b"damaged")
+    elif step == "record":  # the kept evidence checks
+        for record in (repo / layout.CACHE).glob(f"*/{layout.EVIDENCE_CHECKS}"):
+            record.write_bytes(b"damaged")
 
 
 def line_of(path: Path, needle: str) -> int:

@@ -4,7 +4,6 @@ cache, a run killed while writing and a change of version, and `--no-cache` bypa
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import policyframes.annotations as reading
-from conftest import backdate, copy_repo
+from conftest import backdate, copy_repo, random_edit
 from policyframes import cache, layout
 from policyframes.manifest import annotations_digest
 from policyframes.problems import ValidationFailed
@@ -174,33 +173,7 @@ def test_random_edits_give_the_same_result_with_and_without_the_cache(tmp_path_f
     repo = copy_repo(tmp_path_factory.mktemp("edits") / "repo")
     backdate(repo)
     result(repo, use_cache=True)
-    for edit, n in steps:
-        _edit(repo, edit, n)
+    for step, n in steps:
+        random_edit(repo, step, n)
         assert_same(result(repo, use_cache=True), result(repo, use_cache=False))
     shutil.rmtree(repo)
-
-
-def _edit(repo: Path, edit: str, n: int) -> None:
-    cases = sorted((repo / "annotations/cases").glob("[!_]*.yaml"))
-    codings = sorted((repo / "annotations/codings").glob("*/*.yaml"))
-    case = cases[n % len(cases)]
-    if edit == "rationale":
-        case.write_text(case.read_text(encoding="utf-8").replace("rationale: ", f"rationale: Edit {n}. ", 1), encoding="utf-8")
-    elif edit == "quote":  # a changed word in a quote: a problem
-        text = case.read_text(encoding="utf-8")
-        at = text.find("quote: ")
-        if at >= 0:
-            case.write_text(text[: at + 7] + "Xq" + text[at + 9:], encoding="utf-8")
-    elif edit == "remove":
-        case.unlink()
-    elif edit == "duplicate":  # a copy under another name: a case id that differs from its file name
-        shutil.copy(case, case.with_name(f"copy-{n}.yaml"))
-    elif edit == "touch":
-        os.utime(case)
-    elif edit == "damage":
-        found = entries(repo)
-        if found:
-            found[n % len(found)].write_bytes(b"damaged")
-    else:
-        coding = codings[n % len(codings)]
-        coding.write_text(coding.read_text(encoding="utf-8").replace("confidence: 3", "confidence: 2", 1), encoding="utf-8")

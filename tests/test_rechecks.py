@@ -4,7 +4,6 @@ sources now, finds the problems and counts of checking every row."""
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import backdate, copy_repo, edit
+from conftest import backdate, comment, copy_repo, random_edit, unlist_a_source
 from policyframes import layout, validation
 
 CHUNKED = (layout.CASES_DIR + "/", layout.CODINGS_DIR + "/")
@@ -43,20 +42,6 @@ def framed(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
 
 def first_case(repo: Path, n: int = 0) -> Path:
     return sorted((repo / layout.CASES_DIR).glob("[!_]*.yaml"))[n]
-
-
-def comment(path: Path) -> None:
-    """An edit that changes no value: a comment at the end of the file."""
-    path.write_text(path.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
-
-
-def unlist_a_source(case: Path) -> str:
-    """Take the first source off a case's list of sources (its evidence from it then fails); the source."""
-    text = case.read_text(encoding="utf-8")
-    listed = re.search(r"^sources:\n  - (\S+)\n", text, re.M)
-    assert listed is not None
-    case.write_text(text.replace(listed.group(0), "sources:\n", 1), encoding="utf-8")
-    return listed.group(1)
 
 
 def test_an_edit_frames_the_evidence_of_the_edited_file_only(repo: Path, framed: list[set[str]]) -> None:
@@ -111,7 +96,7 @@ def test_a_damaged_record_keeps_nothing(repo: Path, framed: list[set[str]], dama
     assert framed[1] == framed[0]  # every row checked again
 
 
-EDITS = ["comment", "rationale", "unlist", "remove", "duplicate", "coding", "record"]
+EDITS = ["comment", "rationale", "unlist", "remove", "duplicate", "uncode", "record"]
 
 
 @pytest.mark.slow
@@ -123,23 +108,6 @@ def test_random_edits_give_the_problems_of_checking_every_row(tmp_path_factory: 
     backdate(repo)
     outcome(repo, True)
     for step, n in steps:
-        cases = sorted((repo / layout.CASES_DIR).glob("[!_]*.yaml"))
-        case = cases[n % len(cases)]
-        if step == "comment":
-            comment(case)
-        elif step == "rationale":  # text before a block scalar's indicator: a YAML error
-            edit(case, "rationale: ", f"rationale: Edit {n}. ")
-        elif step == "unlist" and re.search(r"^sources:\n  - ", case.read_text(encoding="utf-8"), re.M):
-            unlist_a_source(case)
-        elif step == "remove":
-            case.unlink()
-        elif step == "duplicate":  # another file of the same case id
-            shutil.copy(case, case.with_name(f"copy-{n}.yaml"))
-        elif step == "coding":
-            codings = sorted((repo / layout.CODINGS_DIR).glob("*/[!_]*.yaml"))
-            codings[n % len(codings)].unlink()
-        elif step == "record":
-            for record in (repo / layout.CACHE).glob(f"*/{layout.EVIDENCE_CHECKS}"):
-                record.write_bytes(b"damaged")
+        random_edit(repo, step, n)
         assert outcome(repo, True) == outcome(repo, False)
     shutil.rmtree(repo)

@@ -55,7 +55,7 @@ def validate(root: Path, use_cache: bool = True) -> Validated:
 class Checked:
     """What a validation found, as `policyframes validate` reports it: the problems, or the counts."""
 
-    problems: list[Problem]
+    problems: list[Problem]  # sorted, each once
     ann: Annotations
     meta: DatasetMeta | None
     evidence: int  # rows of the evidence table
@@ -69,7 +69,7 @@ def check(root: Path, use_cache: bool = True) -> Checked:
     _, meta = read_validated(root, layout.DATASET_META, DatasetMeta, ann.problems)
     if not ann.cache_key:
         tables = assemble(ann)
-        return Checked(ann.problems + check_tables(ann, tables), ann, meta, len(tables.evidence))
+        return Checked(sorted(set(ann.problems + check_tables(ann, tables))), ann, meta, len(tables.evidence))
     kept = EvidenceChecks.open(root, ann.cache_key)
     listed = listed_sources(ann.rows.get("cases", []), ann.codebook.role("sources").name)
     holding = kept.holding(ann.hashes, listed, {p.file for p in ann.problems})
@@ -77,4 +77,4 @@ def check(root: Path, use_cache: bool = True) -> Checked:
     tables = assemble(ann, evidence)
     found = check_tables(ann, tables)
     kept.keep(ann.hashes, holding, tables.evidence, found, listed)
-    return Checked(ann.problems + found + kept.problems(holding), ann, meta, len(tables.evidence) + left_out)
+    return Checked(sorted(set(ann.problems + found + kept.problems(holding))), ann, meta, len(tables.evidence) + left_out)

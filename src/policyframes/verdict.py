@@ -70,7 +70,7 @@ def _validate(root: Path, use_cache: bool) -> Verdict:
     except ValidationFailed as exc:  # a codebook that does not validate: nothing else was read
         return Verdict(exc.problems)
     if found.problems:
-        return Verdict(sorted(set(found.problems)))
+        return Verdict(found.problems)
     assert found.meta is not None  # a dataset.yaml that does not validate is among the problems
     return Verdict([], len(found.ann.cases), found.evidence, found.meta.version, dict(found.ann.hashes))
 
