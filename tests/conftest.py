@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import re
@@ -18,6 +19,7 @@ os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 import pytest  # noqa: E402
 
 from policyframes import layout  # noqa: E402
+from policyframes.annotations import load_codebook_checked  # noqa: E402
 from policyframes.cli import main  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,6 +86,30 @@ def unlist_a_source(case: Path) -> str:
     return listed.group(1)
 
 
+def disagree(coding: Path) -> None:
+    """Give a further coder's first variable coded as the case file codes it a missing
+    status instead (the coders then disagree, and the case file needs an adjudication)."""
+    repo = coding.parents[3]
+    codebook = load_codebook_checked(repo, [])[1]
+    assert codebook is not None
+    text, primary = coding.read_text(encoding="utf-8"), (repo / layout.CASES_DIR / coding.name).read_text(encoding="utf-8")
+    for var in codebook.coded:
+        pattern = rf"^  {var.name}:\n    value: (\S+)\n"
+        ours, theirs = re.search(pattern, text, re.M), re.search(pattern, primary, re.M)
+        other = [status for status in var.allowed_missing if ours is None or status != ours.group(1)]
+        if ours is not None and theirs is not None and ours.group(1) == theirs.group(1) and other:
+            coding.write_text(text.replace(ours.group(0), f"  {var.name}:\n    value: {other[0]}\n", 1), encoding="utf-8")
+            return
+    raise AssertionError(f"{coding} codes no variable as its case file does")
+
+
+def reparent(case: Path, parent: str) -> None:
+    """Make a case a component of another (a change to what the checks read across cases)."""
+    text = case.read_text(encoding="utf-8")
+    assert re.search(r"^parent_case: .*$", text, re.M)
+    case.write_text(re.sub(r"^parent_case: .*$", f"parent_case: {parent}", text, count=1, flags=re.M), encoding="utf-8")
+
+
 def random_edit(repo: Path, step: str, n: int) -> None:
     """One step of the random-edit property tests: `step` done to the n-th case or coding
     file (modulo their number), or to the cache."""
@@ -110,12 +136,17 @@ def random_edit(repo: Path, step: str, n: int) -> None:
         coding.write_text(coding.read_text(encoding="utf-8").replace("confidence: 3", "confidence: 2", 1), encoding="utf-8")
     elif step == "uncode":
         codings[n % len(codings)].unlink()
+    elif step == "disagree":
+        with contextlib.suppress(AssertionError):  # a coding file that agrees on no variable is left as it is
+            disagree(codings[n % len(codings)])
+    elif step == "reparent":
+        reparent(case, cases[(n + 1) % len(cases)].stem)
     elif step == "damage":  # one cached chunk
         chunks = sorted((repo / layout.CACHE).glob("*/*.chunk"))
         if chunks:
             chunks[n % len(chunks)].write_bytes(b"damaged")
-    elif step == "record":  # the kept evidence checks
-        for record in (repo / layout.CACHE).glob(f"*/{layout.EVIDENCE_CHECKS}"):
+    elif step == "record":  # the kept table checks
+        for record in (repo / layout.CACHE).glob(f"*/{layout.TABLE_CHECKS}"):
             record.write_bytes(b"damaged")
 
 

@@ -1,6 +1,6 @@
-"""The kept evidence checks (rechecks.py) never change a result: after any edit, a validation
-that checks only the evidence rows of changed files, and of files whose cases list other
-sources now, finds the problems and counts of checking every row."""
+"""The kept table checks (rechecks.py) never change a result: after any edit, a validation
+that frames and checks only the rows of the cases of changed files finds the problems and
+counts of checking every row."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import backdate, comment, copy_repo, random_edit, unlist_a_source
+from conftest import backdate, comment, copy_repo, disagree, random_edit, reparent, unlist_a_source
 from policyframes import layout, validation
 
 CHUNKED = (layout.CASES_DIR + "/", layout.CODINGS_DIR + "/")
@@ -27,14 +27,15 @@ def outcome(root: Path, use_cache: bool) -> dict[str, Any]:
 
 @pytest.fixture
 def framed(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
-    """For each validation, the case and coding files whose evidence rows it framed."""
+    """For each validation, the case and coding files whose rows it framed (in the tables
+    other than cases, which is framed whole)."""
     runs: list[set[str]] = []
     real = validation.assemble
 
-    def recording(ann: Any, evidence: list[pa.Table] | None = None) -> Any:
-        chunks = ann.rows.get("evidence", []) if evidence is None else evidence
-        runs.append({f for chunk in chunks for f in chunk["_file"].to_pylist() if f.startswith(CHUNKED)})
-        return real(ann, evidence)
+    def recording(ann: Any, rows_of_files: dict[str, list[pa.Table]] | None = None) -> Any:
+        rows = {name: chunks for name, chunks in (ann.rows if rows_of_files is None else rows_of_files).items() if name != "cases"}
+        runs.append({f for chunks in rows.values() for chunk in chunks for f in chunk["_file"].to_pylist() if f.startswith(CHUNKED)})
+        return real(ann, rows_of_files)
 
     monkeypatch.setattr(validation, "assemble", recording)
     return runs
@@ -44,13 +45,21 @@ def first_case(repo: Path, n: int = 0) -> Path:
     return sorted((repo / layout.CASES_DIR).glob("[!_]*.yaml"))[n]
 
 
-def test_an_edit_frames_the_evidence_of_the_edited_file_only(repo: Path, framed: list[set[str]]) -> None:
+def files_of(case: Path) -> set[str]:
+    """A case's file and its further coders' files, relative to the repository."""
+    repo = case.parents[2]
+    coders = {f.relative_to(repo).as_posix() for f in (repo / layout.CODINGS_DIR).glob(f"*/{case.stem}.yaml")}
+    assert coders
+    return coders | {case.relative_to(repo).as_posix()}
+
+
+def test_an_edit_frames_the_rows_of_its_case_only(repo: Path, framed: list[set[str]]) -> None:
     backdate(repo)
     outcome(repo, True)
     case = first_case(repo)
     comment(case)
     assert outcome(repo, True) == outcome(repo, False)
-    assert framed[1] == {case.relative_to(repo).as_posix()}
+    assert framed[1] == files_of(case)
 
 
 def test_a_case_listing_other_sources_checks_the_evidence_of_its_files_again(repo: Path, framed: list[set[str]]) -> None:
@@ -61,10 +70,28 @@ def test_a_case_listing_other_sources_checks_the_evidence_of_its_files_again(rep
     now = outcome(repo, True)
     assert now == outcome(repo, False)
     assert "evidence.source-not-listed" in {p.code for p in now["problems"]}
-    case_id = case.stem
-    coders = {f.relative_to(repo).as_posix() for f in (repo / layout.CODINGS_DIR).glob(f"*/{case_id}.yaml")}
-    assert coders and framed[1] == coders | {case.relative_to(repo).as_posix()}
+    assert framed[1] == files_of(case)
     assert len(framed[0]) > len(framed[1]) and full["evidence"] == now["evidence"]
+
+
+def test_a_further_coders_edit_checks_the_case_file_again(repo: Path, framed: list[set[str]]) -> None:
+    backdate(repo)
+    outcome(repo, True)
+    case = first_case(repo)
+    coding = sorted((repo / layout.CODINGS_DIR).glob(f"*/{case.stem}.yaml"))[0]
+    disagree(coding)
+    now = outcome(repo, True)
+    assert now == outcome(repo, False)
+    assert {p.file for p in now["problems"] if p.code == "codings.needs-adjudication"} == {case.relative_to(repo).as_posix()}
+    assert framed[1] == files_of(case)
+
+
+def test_a_changed_parent_case_checks_every_case_again(repo: Path, framed: list[set[str]]) -> None:
+    backdate(repo)
+    outcome(repo, True)
+    reparent(first_case(repo), first_case(repo, 1).stem)
+    assert outcome(repo, True) == outcome(repo, False)
+    assert framed[1] == framed[0]
 
 
 def test_kept_problems_of_unchanged_files_are_reported_again(repo: Path, framed: list[set[str]]) -> None:
@@ -75,28 +102,28 @@ def test_kept_problems_of_unchanged_files_are_reported_again(repo: Path, framed:
     comment(other)
     after = outcome(repo, True)
     assert after == before == outcome(repo, False)
-    assert framed[1] == {other.relative_to(repo).as_posix()}
+    assert framed[1] == files_of(other)
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "other format", "removed"])
 def test_a_damaged_record_keeps_nothing(repo: Path, framed: list[set[str]], damage: str) -> None:
     backdate(repo)
     outcome(repo, True)
-    record = next((repo / layout.CACHE).glob(f"*/{layout.EVIDENCE_CHECKS}"))
+    record = next((repo / layout.CACHE).glob(f"*/{layout.TABLE_CHECKS}"))
     raw = record.read_bytes()
     if damage == "garbage":
         record.write_bytes(b"garbage")
     elif damage == "truncated":
         record.write_bytes(raw[: len(raw) // 2])
     elif damage == "other format":
-        record.write_bytes(raw.replace(b'"format": "1"', b'"format": "0"'))  # a CRC mismatch as well: either way, nothing kept
+        record.write_bytes(raw.replace(b'"format": "2"', b'"format": "0"'))  # a CRC mismatch as well: either way, nothing kept
     else:
         record.unlink()
     assert outcome(repo, True) == outcome(repo, False)
     assert framed[1] == framed[0]  # every row checked again
 
 
-EDITS = ["comment", "rationale", "unlist", "remove", "duplicate", "uncode", "record"]
+EDITS = ["comment", "rationale", "unlist", "remove", "duplicate", "uncode", "disagree", "reparent", "record"]
 
 
 @pytest.mark.slow

@@ -26,7 +26,7 @@ the use side imports nothing but core (tests/test_layers.py reads this map):
     read     locate       the one command that writes into the annotations (offsets)
     tables   tables       records -> tables, a pure function
     check    checks       the table rules, one code each
-    check    rechecks     the evidence checks of the last validation, kept by file
+    check    rechecks     the table checks of the last validation, kept by file
     check    validation   a repository read, assembled and checked
     check    verdict      the last validation's verdict, kept while nothing it read changed
     publish  export       Parquet with the codebook's categories, and its tables read back

@@ -172,7 +172,7 @@ class FileCache:
     def save(self, seen: dict[str, Seen]) -> None:
         """Write the index of the files seen in this run, and drop what it no longer needs:
         other keys' folders, entries of no file as it is now, leftovers of killed runs
-        (the verdict of the last validation is verdict.py's, its evidence checks rechecks.py's)."""
+        (the verdict of the last validation is verdict.py's, its table checks rechecks.py's)."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             write(self.folder / INDEX, json.dumps(as_rows(seen)).encode())
@@ -183,7 +183,7 @@ class FileCache:
                     shutil.rmtree(other, ignore_errors=True)
                 else:
                     other.unlink()
-            wanted = {s.chunk for s in seen.values()} | {INDEX, layout.EVIDENCE_CHECKS}
+            wanted = {s.chunk for s in seen.values()} | {INDEX, layout.TABLE_CHECKS}
             for entry in os.scandir(self.folder):
                 if entry.name not in wanted:
                     os.unlink(entry.path)

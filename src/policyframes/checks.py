@@ -133,10 +133,17 @@ class _Context:
     tables: Tables
     lines: _Lines
     problems: list[Problem]
+    left_out: Collection[str]  # files whose rows are left out of every table but cases (their checks were kept)
 
     @property
     def cb(self) -> Any:
         return self.ann.codebook
+
+    @cached_property
+    def checked_cases(self) -> pd.DataFrame:
+        """The rows of the cases table to check: those of the files not left out."""
+        cases = self.tables.cases
+        return cases[~member(cases["_file"], self.left_out)] if self.left_out else cases
 
     @cached_property
     def case_ids(self) -> set[str]:
@@ -202,8 +209,8 @@ def _case_rules(ctx: _Context) -> list[Rule]:
                 "cases.components", f"codes.{var.name}", _has_components(var.name, children),
                 lambda r: f"coded_in_components needs component cases, but no case names {r['case_id']!r} as its parent_case",
             ))
-    dup = cases["case_id"].duplicated(keep=False)
-    for _, row in cases[dup].iterrows():
+    checked = ctx.checked_cases
+    for _, row in checked[cases["case_id"].duplicated(keep=False).loc[checked.index]].iterrows():
         others = cases[(cases["case_id"] == row["case_id"]) & (cases["_file"] != row["_file"])]["_file"].tolist()
         ctx.problems.append(Problem(row["_file"], ctx.lines(row["_file"], ""), "case_id",
                                     f"duplicate case id {row['case_id']!r} (also in {', '.join(others)})", "cases.duplicate"))
@@ -296,17 +303,19 @@ RULES: dict[str, tuple[Callable[[_Context], list[Rule]], list[str] | None]] = {
 }
 
 
-def check_tables(ann: Annotations, tables: Tables) -> list[Problem]:
+def check_tables(ann: Annotations, tables: Tables, left_out: Collection[str] = ()) -> list[Problem]:
     """Check the columns the codebook describes, then run the rules (RULES) of every table whose
-    columns agree with it, and the adjudication checks; return the problems found."""
+    columns agree with it, and the adjudication checks; return the problems found. The
+    rows of the cases table of the files `left_out` (whose rows the other tables lack)
+    are the other cases of the rules, but are not checked."""
     columns = check_columns(ann, tables)
     mismatched = {p.field.split(".")[1] for p in columns}  # their rules would look for columns that are not there
-    ctx = _Context(ann, tables, _Lines(ann.root), [])
+    ctx = _Context(ann, tables, _Lines(ann.root), [], left_out)
     for table, (build, unique) in RULES.items():
         if table not in mismatched:
-            _run(table, getattr(tables, table), build(ctx), unique, ctx.problems, ctx.lines)
+            _run(table, ctx.checked_cases if table == "cases" else getattr(tables, table), build(ctx), unique, ctx.problems, ctx.lines)
         if table == "codings":
-            _check_adjudications(ann, tables, ctx.problems, ctx.lines)
+            _check_adjudications(ann, tables, ctx.checked_cases, ctx.problems, ctx.lines)
         if table == "evidence" and table not in mismatched:
             _check_quotes_read_whole(ann, tables.evidence, ctx.problems, ctx.lines)
     return ctx.problems + columns
@@ -369,9 +378,10 @@ def check_columns(ann: Annotations, tables: Tables) -> list[Problem]:
     return problems
 
 
-def _check_adjudications(ann: Annotations, tables: Tables, problems: list[Problem], lines: _Lines) -> None:
-    """Where coders disagree there must be an adjudication, and only there. A coding made
-    to certify a coder (coders.yaml: certification) is compared, never adjudicated."""
+def _check_adjudications(ann: Annotations, tables: Tables, cases: pd.DataFrame, problems: list[Problem], lines: _Lines) -> None:
+    """Where coders disagree there must be an adjudication, and only there; a case (of
+    `cases`, the rows to check) has two independent codings. A coding made to certify a
+    coder (coders.yaml: certification) is compared, never adjudicated."""
     certifying = {c.id for c in ann.coders.values() if c.certification}
     codings = tables.codings[~member(tables.codings["coder"], certifying)]
     adjudicated = {(rec.case_id, dim): own_evidence for rec in ann.cases for dim, own_evidence in rec.adjudicated.items()}
@@ -408,7 +418,7 @@ def _check_adjudications(ann: Annotations, tables: Tables, problems: list[Proble
     ], None, problems, lines)
     coders_per_case = codings.groupby(["case_id", "dimension"])["coder"].nunique().groupby("case_id").min()  # on every variable
     single = {rec.case_id for rec in ann.cases if rec.single_coded}
-    _run("cases", tables.cases, [Rule(
+    _run("cases", cases, [Rule(
         "cases.single-coding", "codes",
         lambda d: d["case_id"].map(lambda c: coders_per_case.get(c, 0) >= 2 or c in single),
         lambda r: f"the case has {coders_per_case.get(r['case_id'], 0)} independent coding(s): add a second coder's file "

@@ -31,7 +31,7 @@ SITE = "site"  # the static site, inside build/
 TEXTS = "texts"  # the stored source texts, inside build/: texts/<source_id>.txt
 CACHE = ".policyframes-cache"  # the cache of unchanged files (git-ignored)
 VERDICT = "verdict.json"  # in CACHE: the last validation's verdict, with the files it was of
-EVIDENCE_CHECKS = "evidence-checks.json"  # in a key's folder of CACHE: the evidence checks of the last validation, by file
+TABLE_CHECKS = "table-checks.json"  # in a key's folder of CACHE: the table checks of the last validation, by file
 
 
 def find_root(start: Path | None = None) -> Path:

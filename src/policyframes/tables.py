@@ -74,11 +74,12 @@ def built_columns(chunks: list[pa.Table]) -> set[str]:
     return {c for chunk in chunks for c in (chunk.schema.metadata or {}).get(b"built", b"").decode().split(",") if c}
 
 
-def assemble(ann: Annotations, evidence: list[pa.Table] | None = None) -> Tables:
+def assemble(ann: Annotations, rows_of_files: dict[str, list[pa.Table]] | None = None) -> Tables:
     """The tables: the rows read from case and coding files, then those of the other
-    files. A pure function of the records: it changes nothing in `ann`. `evidence`, where
-    given, are the chunks of evidence rows to frame instead of those of the case and
-    coding files (a validation that kept the checks of some files frames only the others)."""
+    files. A pure function of the records: it changes nothing in `ann`. `rows_of_files`,
+    where given, are the chunks of rows of case and coding files to frame instead of
+    `ann.rows` in every table but cases, which is framed whole (a validation that kept the
+    checks of some files frames only the others' rows)."""
     cb = ann.codebook
     rows = Rows(cb)
     for index, rel in enumerate(ann.relations):
@@ -109,9 +110,8 @@ def assemble(ann: Annotations, evidence: list[pa.Table] | None = None) -> Tables
                 boundaries=unit.boundaries.strip(), match_rationale=match.rationale.strip() if match is not None else None,
             )
 
-    chunks: dict[str, list[pa.Table]] = {name: list(ann.rows.get(name, [])) for name in cb.tables}
-    if evidence is not None:
-        chunks["evidence"] = list(evidence)
+    read = ann.rows if rows_of_files is None else {**rows_of_files, "cases": ann.rows.get("cases", [])}
+    chunks: dict[str, list[pa.Table]] = {name: list(read.get(name, [])) for name in cb.tables}
     empty = Rows(cb)
     columns = table_columns(cb)
     cases = frame(chunks["cases"] or [empty.rows["cases"].arrow(columns["cases"])])

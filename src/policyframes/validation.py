@@ -12,7 +12,7 @@ from .annotations import Annotations, load_annotations, read_validated
 from .checks import check_tables
 from .meta import DatasetMeta
 from .problems import Problem, ValidationFailed
-from .rechecks import EvidenceChecks, leaving_out, listed_sources
+from .rechecks import TableChecks, context, rows_of_files
 from .tables import Tables, assemble
 
 
@@ -63,18 +63,21 @@ class Checked:
 
 def check(root: Path, use_cache: bool = True) -> Checked:
     """The problems validate finds, without framing a table for a build: with the cache, the
-    evidence rows of files whose evidence checks were kept (rechecks.py) are neither framed
-    nor checked again (the problems are the same)."""
+    rows of files whose table checks were kept (rechecks.py) are neither framed nor checked
+    again (the problems are the same)."""
     ann = load_annotations(root, use_cache)
     _, meta = read_validated(root, layout.DATASET_META, DatasetMeta, ann.problems)
     if not ann.cache_key:
         tables = assemble(ann)
         return Checked(sorted(set(ann.problems + check_tables(ann, tables))), ann, meta, len(tables.evidence))
-    kept = EvidenceChecks.open(root, ann.cache_key)
-    listed = listed_sources(ann.rows.get("cases", []), ann.codebook.role("sources").name)
-    holding = kept.holding(ann.hashes, listed, {p.file for p in ann.problems})
-    evidence, left_out = leaving_out(ann.rows.get("evidence", []), holding)
-    tables = assemble(ann, evidence)
-    found = check_tables(ann, tables)
-    kept.keep(ann.hashes, holding, tables.evidence, found, listed)
+    kept = TableChecks.open(root, ann.cache_key)
+    cases = {r.file: r.case_id for r in ann.cases + ann.other_codings}
+    digest = context(ann.rows.get("cases", []), ann.codebook.role("parent").name, ann.case_files)
+    holding = kept.holding(ann.hashes, cases, {p.file for p in ann.problems}, digest)
+    checked = set(ann.hashes) - holding
+    framed = {name: rows_of_files(chunks, checked) for name, chunks in ann.rows.items() if name != "cases"}
+    tables = assemble(ann, framed)
+    found = check_tables(ann, tables, holding)
+    kept.keep(ann.hashes, holding, cases, found, digest)
+    left_out = sum(c.num_rows for c in ann.rows.get("evidence", [])) - sum(c.num_rows for c in framed.get("evidence", []))
     return Checked(sorted(set(ann.problems + found + kept.problems(holding))), ann, meta, len(tables.evidence) + left_out)
