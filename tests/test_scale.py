@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from conftest import ROOT, edit, line_of
 from policyframes.build import validate
 from policyframes.markdown import MAX_ROWS, listing
+from policyframes.quotes import QuoteCheck
 from policyframes.records import path_at
 from policyframes.reliability import alpha, bootstrap_interval
 from policyframes.textmatch import NormalisedText, matches
@@ -102,6 +103,21 @@ def test_quote_lookup_in_bulk_equals_normalised_comparison(text: str, spans: lis
     quotes = [text[max(s, 0):max(e, 0)] if verbatim else other for s, e, verbatim, other in spans]
     index = NormalisedText(text)
     assert index.matches_all(starts, ends, quotes) == [matches(text, s, e, q) for s, e, q in zip(starts, ends, quotes)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=TEXT, spans=st.lists(st.tuples(st.integers(-2, 45), st.integers(-2, 45), st.booleans(), TEXT), max_size=8),
+       padding=st.integers(0, 200))
+def test_quote_check_by_passage_equals_by_normalised_text(text: str, spans: list, padding: int) -> None:
+    """A quote check that normalises each passage on its own (while they are shorter than
+    the source, as for a file read after an edit) finds what one on the normalised source finds."""
+    text += "a" * padding  # a longer source: more of the checks normalise passage by passage
+    rows = [(f"codes.framing.evidence[{k}]", "quote", "s", s, e, text[max(s, 0):max(e, 0)] if verbatim else other)
+            for k, (s, e, verbatim, other) in enumerate(spans)]
+    by_passage = QuoteCheck({"s": text}, {})
+    by_text = QuoteCheck({"s": text}, {})
+    by_text.index("s")
+    assert by_passage.problems("f.yaml", rows, len) == by_text.problems("f.yaml", rows, len)
 
 
 def _bootstrap_loop(units: list, level: str, order: list | None, resamples: int, seed: int) -> tuple[float, float] | None:

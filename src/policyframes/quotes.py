@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .problems import Problem
-from .textmatch import NormalisedText
+from .textmatch import NormalisedText, matches
 
 # The evidence columns a quote check reads, in this order.
 COLUMNS = ("_field", "kind", "source_id", "start", "end", "quote")
@@ -27,6 +27,7 @@ class QuoteCheck:
     def __init__(self, texts: dict[str, str], examples: dict[str, str]) -> None:
         self.texts = texts
         self._index: dict[str, NormalisedText] = {}
+        self._normalised: dict[str, int] = defaultdict(int)  # characters of passages normalised on their own, by source
         self.examples = examples
         self._joined = "\0".join(examples)  # a quote inside an example is a substring of this, found in one search
         self._contained = re.compile("|".join(map(re.escape, examples))) if examples else None  # an example inside a quote
@@ -60,16 +61,21 @@ class QuoteCheck:
                 found.append((i, 0, Problem(file, line(f"{field}.end"), f"{field}.end",
                                             f"offsets {start}..{end} are outside source {source_id!r} ({n_chars} characters)", "evidence.outside-source")))
             text = self.texts[source_id]
-            # a passage that is the quote itself matches; only the others need the normalised text
+            # a passage that is the quote itself matches; the others are normalised each on its
+            # own until a quarter as many characters were as the source has (a file read after
+            # an edit stays far below), then by the source's normalised text
             other = [i for i in inside if text[rows[i][3]:rows[i][4]] != rows[i][5].strip()]
             if not other:
                 continue
-            index = self.index(source_id)
-            ok = index.matches_all([rows[i][3] for i in other], [rows[i][4] for i in other], [rows[i][5] for i in other])
+            self._normalised[source_id] += sum(rows[i][4] - rows[i][3] for i in other)
+            if source_id not in self._index and 4 * self._normalised[source_id] < n_chars:
+                ok = [matches(text, rows[i][3], rows[i][4], rows[i][5]) for i in other]
+            else:
+                ok = self.index(source_id).matches_all([rows[i][3] for i in other], [rows[i][4] for i in other], [rows[i][5] for i in other])
             for i, matched in zip(other, ok):
                 if not matched:
                     field, _, _, start, end, quote = rows[i]
-                    found.append((i, 0, Problem(file, line(f"{field}.quote"), f"{field}.quote", mismatch(index, start, end, quote),
+                    found.append((i, 0, Problem(file, line(f"{field}.quote"), f"{field}.quote", mismatch(self.index(source_id), start, end, quote),
                                                 "evidence.quote-mismatch")))
         return [problem for _, _, problem in sorted(found, key=lambda f: f[:2])]
 
