@@ -107,9 +107,9 @@ class TableChecks:
 
 
 def rows_of_files(chunks: list[pa.Table], files: set[str]) -> list[pa.Table]:
-    """The rows of these files in each chunk of a table (a chunk all of whose rows are is
-    kept as it is). A chunk's `_file` column is dictionary-encoded, so its few values are
-    looked up instead of its every row."""
+    """The rows of these files in each chunk of a table (a chunk whose rows are all theirs
+    is kept as it is). A chunk's `_file` column is dictionary-encoded, so its few values
+    are looked up instead of its every row."""
     wanted = pa.array(sorted(files), type=pa.string())
     kept = []
     for chunk in chunks:
