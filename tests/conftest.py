@@ -92,7 +92,10 @@ def disagree(coding: Path) -> None:
     repo = coding.parents[3]
     codebook = load_codebook_checked(repo, [])[1]
     assert codebook is not None
-    text, primary = coding.read_text(encoding="utf-8"), (repo / layout.CASES_DIR / coding.name).read_text(encoding="utf-8")
+    case = repo / layout.CASES_DIR / coding.name
+    if not case.is_file():
+        raise AssertionError(f"{coding} is the coding of no case file")
+    text, primary = coding.read_text(encoding="utf-8"), case.read_text(encoding="utf-8")
     for var in codebook.coded:
         pattern = rf"^  {var.name}:\n    value: (\S+)\n"
         ours, theirs = re.search(pattern, text, re.M), re.search(pattern, primary, re.M)
@@ -137,7 +140,7 @@ def random_edit(repo: Path, step: str, n: int) -> None:
     elif step == "uncode":
         codings[n % len(codings)].unlink()
     elif step == "disagree":
-        with contextlib.suppress(AssertionError):  # a coding file that agrees on no variable is left as it is
+        with contextlib.suppress(AssertionError):  # a coding file of no case file, or agreeing on nothing, is left as it is
             disagree(codings[n % len(codings)])
     elif step == "reparent":
         reparent(case, cases[(n + 1) % len(cases)].stem)
