@@ -40,11 +40,11 @@ BIN = Path(sys.executable).parent
 SAMPLE_S = 0.2  # how often peak memory is sampled (reading PSS costs time)
 
 
-def measure(cmd: list[str], cwd: Path | None = None) -> dict:
+def measure(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> dict:
     """Run a command in a fresh process: wall and CPU seconds, peak memory (PSS of the tree)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err)
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err)
         tree, peak = psutil.Process(proc.pid), 0
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -214,6 +214,10 @@ def main(argv: list[str] | None = None) -> int:
     info["load_average_after"] = os.getloadavg()
     command = " ".join(["python benchmarks/run.py", *(argv if argv is not None else sys.argv[1:])])
     results = {"command": command, "machine": info, "sizes": rows, "own": own, "load": load}
+    if (RESULTS / "baseline.json").is_file():  # release 1.2.0 measured here (baseline.py)
+        baseline = json.loads((RESULTS / "baseline.json").read_text(encoding="utf-8"))
+        if (baseline["machine"]["cpu"], baseline["machine"]["cores"]) == (info["cpu"], info["cores"]):
+            results["baseline"] = baseline
     text = report(results)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.md").write_text(text, encoding="utf-8")

@@ -7,6 +7,7 @@ import argparse
 import importlib.util
 import json
 import re
+from typing import Any
 
 from conftest import ROOT
 from policyframes.cli import parser
@@ -38,11 +39,26 @@ def test_every_problem_code_used_in_the_package_is_listed() -> None:
     assert used, "the pattern finds the codes"
 
 
-def test_the_readmes_benchmark_tables_are_made_from_the_stored_results() -> None:
+def benchmark_report() -> Any:
     spec = importlib.util.spec_from_file_location("benchmark_report", ROOT / "benchmarks" / "report.py")
     assert spec is not None and spec.loader is not None
     report = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(report)
+    return report
+
+
+def test_the_release_baseline_is_the_one_measured_with_the_run_where_there_is_one() -> None:
+    report = benchmark_report()
+    results = json.loads((ROOT / "benchmarks" / "results" / "results.json").read_text(encoding="utf-8"))
+    measured = {"sizes": {"100000": {"yaml_bytes": 3_000_000_000, "wall": 600.0}}}
+    mb, seconds, where = report.release_baseline({**results, "baseline": measured}, 100_000)
+    assert (mb, seconds) == (3000.0, 600.0) and "baseline.py" in where
+    mb, seconds, where = report.release_baseline({k: v for k, v in results.items() if k != "baseline"}, 100_000)
+    assert (mb, seconds) == report.RELEASE_1_2_0[100_000] and "README" in where
+
+
+def test_the_readmes_benchmark_tables_are_made_from_the_stored_results() -> None:
+    report = benchmark_report()
     results = json.loads((ROOT / "benchmarks" / "results" / "results.json").read_text(encoding="utf-8"))
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     start, end = readme.index(report.README_START), readme.index(report.README_END) + len(report.README_END)
