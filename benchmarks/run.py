@@ -11,7 +11,9 @@ warm, and the time of `policyframes.load()`. Peak memory is the largest sum of t
 proportional set size (PSS) of a command's process and its children, sampled every 0.2 s
 (and never less than the largest single process's maximum RSS). Results go to
 benchmarks/results/ (figures, a Markdown report and a log-log scaling plot), and the
-README's performance tables are made from them (report.py).
+README's performance tables are made from them (report.py). Release 1.2.0's cold validate
+as baseline.py measured it (benchmarks/results/baseline.json) goes into the results where
+it was measured on a machine of the same CPU and cores; the cold target compares with it.
 
     python benchmarks/run.py                          # 100, 1000, 10000, 100000 cases
     python benchmarks/run.py --sizes 100,1000         # a quick run
