@@ -22,17 +22,13 @@ import sys
 import tempfile
 from pathlib import Path
 
+from floor import yaml_files
 from report import RESULTS
 from run import ROOT, machine, measure
 
 RELEASE = "1.2.0"
 COMMIT = "85803f48e1e5663b20434b762714f1a6c2858509"  # the last commit of release 1.2.0
 VALIDATE = "import sys; from policyframes.cli import main; sys.argv = ['policyframes', '--root', '.', 'validate']; main()"
-
-
-def yaml_bytes(root: Path) -> int:
-    """The size of every YAML file of the repository (as the figures table counts it)."""
-    return sum(p.stat().st_size for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
                 (root / ".generated").write_text(f"{COMMIT} {n}")
             print(f"[{n} cases] release {RELEASE}: policyframes validate", flush=True)
             m = measure([sys.executable, "-c", VALIDATE], cwd=root, env=env)
-            sizes[str(n)] = {"yaml_bytes": yaml_bytes(root), "wall": m["wall"], "cpu": m["cpu"], "peak_mb": m["peak_mb"]}
+            sizes[str(n)] = {"yaml_bytes": sum(f.stat().st_size for f in yaml_files(root)), "wall": m["wall"], "cpu": m["cpu"], "peak_mb": m["peak_mb"]}
             print(f"  {m['wall']:.1f} s, {sizes[str(n)]['yaml_bytes'] / 1e6:.0f} MB", flush=True)
     finally:
         subprocess.run(["git", "-C", ROOT, "worktree", "remove", "--force", tree], check=False, capture_output=True)
