@@ -5,6 +5,7 @@ cache, a run killed while writing and a change of version, and `--no-cache` bypa
 from __future__ import annotations
 
 import shutil
+import struct
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import policyframes.annotations as reading
-from conftest import backdate, copy_repo, random_edit
-from policyframes import cache, layout
+from conftest import backdate, comment, copy_repo, random_edit
+from policyframes import cache, layout, stamps, validation
 from policyframes.manifest import annotations_digest
 from policyframes.problems import ValidationFailed
 from policyframes.validation import validate
@@ -121,6 +122,77 @@ def test_a_corrupt_cache_is_rebuilt_not_trusted(repo: Path, reads: list[str], da
     del reads[:]
     assert_same(result(repo, use_cache=True), read)  # and the cache is whole again
     assert reads == []
+
+
+def damage_a_section(entry: Path) -> None:
+    """Flip a byte in the first table's section of a chunk entry, leaving its header whole."""
+    raw = entry.read_bytes()
+    (size,) = struct.unpack_from(">Q", raw)
+    at = 8 + size + 10
+    entry.write_bytes(raw[:at] + bytes([raw[at] ^ 1]) + raw[at + 1:])
+
+
+@pytest.mark.slow
+def test_a_check_after_an_edit_loads_the_rows_of_no_chunk_of_other_cases(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(reading, "CHUNK_FILES", 4)  # many chunks of a few files each
+    monkeypatch.setattr(stamps, "RACY_NS", 0)  # the stats of files just backdated are trusted
+    loaded: list[tuple[str, str]] = []
+    real = cache.Stored.table
+
+    def recording(stored: cache.Stored, name: str) -> Any:
+        loaded.append((stored.path.name, name))
+        return real(stored, name)
+
+    monkeypatch.setattr(cache.Stored, "table", recording)
+    backdate(repo)
+    ann = validation.check(repo, True).ann
+    case = sorted((repo / layout.CASES_DIR).glob("[!_]*.yaml"))[-1]
+    comment(case)
+    del loaded[:]
+    chunks = {rel: seen.chunk for rel, seen in cache.FileCache.open(repo, ann.cache_key).index.items()}
+    found = validation.check(repo, True)
+    uncached = validation.check(repo, False)
+    assert (sorted(set(found.problems)), found.evidence) == (sorted(set(uncached.problems)), uncached.evidence)
+    # the rows of the chunks of the case's files (the case file's own read again), and the cases rows of every case file
+    assert {name for name, table in loaded if table != "cases"} == {chunks[rel] for rel in chunks if Path(rel).stem == case.stem}
+    assert {name for name, table in loaded if table == "cases"} == {chunks[rel] for rel in chunks if rel.startswith(layout.CASES_DIR)}
+
+
+@pytest.mark.slow
+def test_a_corrupt_section_found_when_its_rows_are_wanted_reads_its_files_again(repo: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stamps, "RACY_NS", 0)  # the stats of files just backdated are trusted: the chunks are taken whole
+    backdate(repo)
+    read = result(repo, use_cache=True)
+    del reads[:]
+    entry = entries(repo)[0]
+    damage_a_section(entry)
+    assert cache.FileCache.open(repo, entry.parent.name).get_chunk(entry.name) is not None  # the header still holds
+    assert_same(result(repo, use_cache=True), read)
+    assert reads  # the files of the damaged entry, read again
+    del reads[:]
+    assert_same(result(repo, use_cache=True), read)  # and stored again
+    assert reads == []
+
+
+@pytest.mark.slow
+def test_a_file_changed_while_its_corrupt_section_is_read_again_is_reported(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stamps, "RACY_NS", 0)  # the stats of files just backdated are trusted: the chunks are taken whole
+    backdate(repo)
+    result(repo, use_cache=True)
+    for entry in entries(repo):
+        damage_a_section(entry)
+    case = sorted((repo / layout.CASES_DIR).glob("[!_]*.yaml"))[0]
+    real = validation.assemble
+
+    def editing_first(ann: Any, *args: Any) -> Any:  # the case file changes after it was looked at
+        comment(case)
+        return real(ann, *args)
+
+    monkeypatch.setattr(validation, "assemble", editing_first)
+    with pytest.raises(ValidationFailed) as failed:
+        validate(repo, True)
+    rel = case.relative_to(repo).as_posix()
+    assert [(p.file, p.code) for p in failed.value.problems] == [(rel, "file.changed")]
 
 
 @pytest.mark.slow

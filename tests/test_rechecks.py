@@ -33,7 +33,7 @@ def framed(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
     real = validation.assemble
 
     def recording(ann: Any, rows_of_files: dict[str, list[pa.Table]] | None = None) -> Any:
-        rows = {name: chunks for name, chunks in (ann.rows if rows_of_files is None else rows_of_files).items() if name != "cases"}
+        rows = {name: ann.chunks(name) if rows_of_files is None else chunks for name, chunks in (rows_of_files or ann.rows).items() if name != "cases"}
         runs.append({f for chunks in rows.values() for chunk in chunks for f in chunk["_file"].to_pylist() if f.startswith(CHUNKED)})
         return real(ann, rows_of_files)
 

@@ -13,17 +13,18 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, NoReturn
 
+import pyarrow as pa
 from pydantic import BaseModel
 
 from . import layout
-from .cache import Chunk, FileCache
+from .cache import Chunk, FileCache, Stored, rows_of_files
 from .cache import key as cache_key
 from .codebook import MISSING, Codebook
 from .models import (
@@ -71,6 +72,18 @@ class CaseRecord:
     single_coded: bool = False  # the case file says why it has one coding only
 
 
+@dataclass(frozen=True)
+class Part:
+    """One chunk's rows of one table: the chunk's files, how many rows and their schema,
+    and the rows (an Arrow table read in this run, or one the cache holds, loaded when it
+    is wanted)."""
+
+    files: frozenset[str]
+    num_rows: int
+    schema: pa.Schema
+    load: Callable[[], pa.Table]
+
+
 @dataclass
 class Annotations:
     """Everything read from a repository, with the problems found on the way."""
@@ -83,7 +96,7 @@ class Annotations:
     cases: list[CaseRecord] = field(default_factory=list)
     case_files: list[str] = field(default_factory=list)
     other_codings: list[CaseRecord] = field(default_factory=list)
-    rows: dict[str, list[Any]] = field(default_factory=dict)  # table -> Arrow chunks of rows from those files
+    rows: dict[str, list[Part]] = field(default_factory=dict)  # table -> chunks of rows from those files, in order
     comparisons: list[Comparison] = field(default_factory=list)
     comparisons_data: LDict | None = None
     relations: list[Any] = field(default_factory=list)
@@ -94,6 +107,15 @@ class Annotations:
     problems: list[Problem] = field(default_factory=list)
     hashes: dict[str, str] = field(default_factory=dict)  # SHA-256 of the case and coding files, where the cache took it
     cache_key: str = ""  # the key of the cache they were read with ("" where none was used)
+
+    def chunks(self, table: str, files: set[str] | None = None) -> list[pa.Table]:
+        """The chunks of rows of a table from the case and coding files, in order; with
+        `files`, those of chunks of which none of these files is part are left empty."""
+        return [p.load() if files is None or not p.files.isdisjoint(files) else p.schema.empty_table() for p in self.rows.get(table, [])]
+
+    def row_count(self, table: str) -> int:
+        """How many rows of a table the case and coding files gave."""
+        return sum(p.num_rows for p in self.rows.get(table, []))
 
     def stored_texts(self) -> dict[str, str]:
         """The text of each source the repository stores (source id -> text)."""
@@ -343,10 +365,10 @@ def _earlier_rows(cache: FileCache, files: list[str]) -> dict[str, tuple[str, di
     wanted = set(files)
     for name in sorted({cache.index[rel].chunk for rel in files if rel in cache.index} - {""}):
         entry = cache.get_chunk(name)
-        if entry is not None:
-            for rel, columns in entry.rows_of_files().items():
-                if rel in wanted:
-                    found[rel] = entry.sha256[rel], columns, entry.records[rel]
+        tables = entry.tables() if entry is not None else None
+        if entry is not None and tables is not None:
+            for rel, columns in rows_of_files(tables, wanted & entry.records.keys()).items():
+                found[rel] = entry.sha256[rel], columns, entry.records[rel]
     return found
 
 
@@ -441,31 +463,70 @@ def _read_case_files(root: Path, ann: Annotations, use_cache: bool) -> None:
     chunks = [_Chunk(root, kind, part, left, matches, earlier)
               for kind, files in (("case", ann.case_files), ("coding", coding_files(root)))
               for part in (files[i:i + CHUNK_FILES] for i in range(0, len(files), CHUNK_FILES))]
-    done: dict[int, _Chunk] = {}  # chunks the cache holds whole
+    done: dict[int, _Kept] = {}  # chunks the cache holds whole
     seen: dict[str, Seen] = {}
     if cache is not None:
         for k, chunk in enumerate(chunks):
             entry = _whole(cache, chunk, seen)
             if entry is not None:
-                chunk.records, chunk.rows = [CaseRecord(**r) for rel in chunk.files for r in entry.records[rel]], entry.tables
-                done[k] = chunk
+                chunk.records = [CaseRecord(**r) for rel in chunk.files for r in entry.records[rel]]
+                done[k] = _Kept(chunk, entry, ann, cache)
             else:
                 chunk.cache = cache.for_files(chunk.files)
     read = _read_chunks([c for k, c in enumerate(chunks) if k not in done], ann)
     for k in range(len(chunks)):
-        chunk = done[k] if k in done else next(read)
+        chunk = done[k].chunk if k in done else next(read)
         if chunk.cache is not None:
             seen.update(chunk.cache.seen)
         ann.problems += chunk.problems
         (ann.cases if chunk.kind == "case" else ann.other_codings).extend(chunk.records)
+        files = frozenset(chunk.files)
+        if k in done:
+            entry = done[k].entry
+            for name in entry.sections:
+                ann.rows.setdefault(name, []).append(Part(files, entry.num_rows(name), entry.schemas[name], done[k].loader(name)))
         for name, table in chunk.rows.items():
-            ann.rows.setdefault(name, []).append(table)
+            ann.rows.setdefault(name, []).append(Part(files, table.num_rows, table.schema, _given(table)))
     if cache is not None:
         cache.save(seen)
         ann.hashes = {rel: known.sha256 for rel, known in seen.items()}
 
 
-def _whole(cache: FileCache, chunk: _Chunk, seen: dict[str, Seen]) -> Chunk | None:
+def _given(table: pa.Table) -> Callable[[], pa.Table]:
+    return lambda: table
+
+
+class _Kept:
+    """A chunk the cache holds whole. Each of its tables is loaded from the chunk's entry
+    when it is wanted; where a section turns out corrupt then, the chunk's files are read
+    again (which stores the entry anew), and a file that changed since this run first
+    looked at it is reported, for its records were those of the entry."""
+
+    def __init__(self, chunk: _Chunk, entry: Stored, ann: Annotations, cache: FileCache) -> None:
+        self.chunk, self.entry, self.ann, self.cache = chunk, entry, ann, cache
+        self.reread: _Chunk | None = None
+
+    def loader(self, name: str) -> Callable[[], pa.Table]:
+        return lambda: self.table(name)
+
+    def table(self, name: str) -> pa.Table:
+        table = self.entry.table(name)
+        if table is not None:
+            return table
+        if self.reread is None:
+            chunk = self.chunk
+            self.reread = _read_chunk(replace(chunk, cache=self.cache.for_files(chunk.files), records=[], problems=[], rows={}),
+                                      self.ann.codebook, self.ann.quotes)
+            self.ann.problems += self.reread.problems
+            sha256 = self.reread.cache.seen if self.reread.cache is not None else {}
+            for rel in chunk.files:
+                if rel not in sha256 or sha256[rel].sha256 != self.entry.sha256[rel]:
+                    self.ann.problems.append(Problem(rel, 0, "", "the file changed while it was being validated: validate again", "file.changed"))
+        # no rows where the files that had them changed (and are reported)
+        return self.reread.rows[name] if name in self.reread.rows else self.entry.schemas[name].empty_table()
+
+
+def _whole(cache: FileCache, chunk: _Chunk, seen: dict[str, Seen]) -> Stored | None:
     """The cache's entry of a chunk whose files are all unchanged and had no problem, if any
     (their records go into `seen`); the folders are checked for symbolic links as for a read."""
     known = [cache.unchanged(rel) for rel in chunk.files]

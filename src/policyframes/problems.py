@@ -17,6 +17,7 @@ CODES: dict[str, str] = {
     "file.symlink": "A symbolic link where the annotations need a plain file.",
     "file.misnamed": "A file that looks like a case file but is not named <case_id>.yaml, so it would not be read.",
     "file.encoding": "The file is not UTF-8 text, or holds a character YAML does not allow.",
+    "file.changed": "The file changed while the validation was reading it: validate again.",
     "yaml.syntax": "The file is not well-formed YAML.",
     "yaml.empty": "The file is empty, or holds only null.",
     "yaml.documents": "The file holds more than one YAML document.",

@@ -81,8 +81,9 @@ def unsealed(raw: bytes) -> memoryview | None:
     return payload if len(raw) >= 4 and struct.unpack_from(">I", raw)[0] == zlib.crc32(payload) else None
 
 
-def write(path: Path, payload: bytes) -> None:
-    """Write a sealed entry atomically: a temporary file beside the target, then a rename."""
+def write(path: Path, payload: bytes, seal: bool = True) -> None:
+    """Write an entry atomically, sealed unless `seal` is false (one that seals its parts
+    itself): a temporary file beside the target, then a rename."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(sealed(payload))
+    tmp.write_bytes(sealed(payload) if seal else payload)
     os.replace(tmp, path)

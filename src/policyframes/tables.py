@@ -110,8 +110,8 @@ def assemble(ann: Annotations, rows_of_files: dict[str, list[pa.Table]] | None =
                 boundaries=unit.boundaries.strip(), match_rationale=match.rationale.strip() if match is not None else None,
             )
 
-    read = ann.rows if rows_of_files is None else {**rows_of_files, "cases": ann.rows.get("cases", [])}
-    chunks: dict[str, list[pa.Table]] = {name: list(read.get(name, [])) for name in cb.tables}
+    chunks: dict[str, list[pa.Table]] = {name: ann.chunks(name) if rows_of_files is None or name == "cases" else list(rows_of_files.get(name, []))
+                                         for name in cb.tables}
     empty = Rows(cb)
     columns = table_columns(cb)
     cases = frame(chunks["cases"] or [empty.rows["cases"].arrow(columns["cases"])])

@@ -72,12 +72,12 @@ def check(root: Path, use_cache: bool = True) -> Checked:
         return Checked(sorted(set(ann.problems + check_tables(ann, tables))), ann, meta, len(tables.evidence))
     kept = TableChecks.open(root, ann.cache_key)
     cases = {r.file: r.case_id for r in ann.cases + ann.other_codings}
-    digest = context(ann.rows.get("cases", []), ann.codebook.role("parent").name, ann.case_files)
+    digest = context(ann.chunks("cases"), ann.codebook.role("parent").name, ann.case_files)
     holding = kept.holding(ann.hashes, cases, {p.file for p in ann.problems}, digest)
     checked = set(ann.hashes) - holding
-    framed = {name: rows_of_files(chunks, checked) for name, chunks in ann.rows.items() if name != "cases"}
+    framed = {name: rows_of_files(ann.chunks(name, checked), checked) for name in ann.rows if name != "cases"}
     tables = assemble(ann, framed)
     found = check_tables(ann, tables, holding)
     kept.keep(ann.hashes, holding, cases, found, digest)
-    left_out = sum(c.num_rows for c in ann.rows.get("evidence", [])) - sum(c.num_rows for c in framed.get("evidence", []))
+    left_out = ann.row_count("evidence") - sum(c.num_rows for c in framed.get("evidence", []))
     return Checked(sorted(set(ann.problems + found + kept.problems(holding))), ann, meta, len(tables.evidence) + left_out)
