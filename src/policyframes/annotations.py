@@ -24,7 +24,7 @@ import pyarrow as pa
 from pydantic import BaseModel
 
 from . import layout
-from .cache import Chunk, FileCache, Stored, rows_of_files
+from .cache import Chunk, FileCache, Stored, columns_by_file
 from .cache import key as cache_key
 from .codebook import MISSING, Codebook
 from .models import (
@@ -367,7 +367,7 @@ def _earlier_rows(cache: FileCache, files: list[str]) -> dict[str, tuple[str, di
         entry = cache.get_chunk(name)
         tables = entry.tables() if entry is not None else None
         if entry is not None and tables is not None:
-            for rel, columns in rows_of_files(tables, wanted & entry.records.keys()).items():
+            for rel, columns in columns_by_file(tables, wanted & entry.records.keys()).items():
                 found[rel] = entry.sha256[rel], columns, entry.records[rel]
     return found
 

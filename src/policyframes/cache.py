@@ -104,7 +104,7 @@ class Stored:
         return None if any(t is None for t in found.values()) else found  # type: ignore[return-value]
 
 
-def rows_of_files(tables: dict[str, pa.Table], files: set[str]) -> dict[str, dict[str, dict[str, list[Any]]]]:
+def columns_by_file(tables: dict[str, pa.Table], files: set[str]) -> dict[str, dict[str, dict[str, list[Any]]]]:
     """Each of these files' rows in a chunk's tables, table by table and column by column
     (as Rows.since gives them)."""
     out: dict[str, dict[str, dict[str, list[Any]]]] = {rel: {} for rel in files}
