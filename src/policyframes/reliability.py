@@ -350,6 +350,7 @@ def span_f1(evidence: pd.DataFrame, codebook: Codebook) -> list[list[str]]:
     wanted = (evidence["record_type"] == "code") & evidence["coder"].notna() & (evidence["kind"] == "quote")
     codes = evidence.loc[wanted, ["dimension", "case_id", "coder", "source_id", "start", "end"]]  # not the quotes
     coders = sorted(codes["coder"].unique())
+    codes = codes[codes.groupby(["dimension", "case_id"])["coder"].transform("nunique") > 1]  # a unit one coder cited has no pair
     cited: dict[tuple[str, str], dict[str, list[tuple[str, int, int]]]] = defaultdict(lambda: defaultdict(list))  # (variable, case) -> coder -> spans
     for dim, case_id, coder, source_id, start, end in zip(codes["dimension"], codes["case_id"], codes["coder"], codes["source_id"],
                                                           codes["start"], codes["end"]):
