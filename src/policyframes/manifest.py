@@ -15,11 +15,8 @@ class IntegrityError(Exception):
 
 
 def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def annotations_digest(root: Path, parts: tuple[str, ...], known: Mapping[str, str] | None = None) -> str:
