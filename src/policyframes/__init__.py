@@ -16,6 +16,7 @@ the use side imports nothing but core (tests/test_layers.py reads this map):
     core     citation     BibTeX, APA and CITATION.cff from the release metadata
     core     yamlsafe     safe YAML with the line of every key
     core     stamps       how a file was last seen, the code's digest, sealed entries of the cache folder
+    core     memory       freed memory given back to the system between stages
     read     records      parsed YAML checked against a record model, as located problems
     read     models       the record models, generated from the codebook
     read     textmatch    quote normalisation and matching

@@ -23,6 +23,7 @@ from . import layout
 from .citation import bibtex, citation_cff, cite_fields
 from .docs import codebook_markdown, datacard_blocks, fill_blocks, json_schema, problem_codes
 from .markdown import MAX_ROWS
+from .memory import give_back
 from .reliability import full_report, recoding
 from .validation import Validated, validate
 from .writers import write_dataset, write_site_and_manifest
@@ -92,6 +93,7 @@ def _build(root: Path, use_cache: bool) -> dict[str, Any]:
     try:
         write_dataset(v, tmp, generated[layout.DATACARD])
         del v  # the site is made from the files just written: the tables in memory would only double its memory
+        give_back()
         write_site_and_manifest(tmp, documents)
         release: dict[str, Any] = json.loads((tmp / "metadata.json").read_text(encoding="utf-8"))
         swap(tmp, root / layout.BUILD)

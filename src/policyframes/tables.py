@@ -12,6 +12,7 @@ import pandas as pd
 import pyarrow as pa
 
 from . import layout
+from .memory import give_back
 from .problems import field_path
 from .rows import Rows, table_columns
 
@@ -42,9 +43,18 @@ class Tables:
 
 
 def frame(chunks: list[pa.Table]) -> pd.DataFrame:
-    """One table from its chunks of rows, in order, as pandas (list columns as lists)."""
-    # one chunk per column: taking rows from many chunks costs a pass over all of them
-    table = pa.concat_tables(chunks, promote_options="default").combine_chunks()
+    """One table from its chunks of rows, in order, as pandas (list columns as lists).
+    The list is emptied, and each column of the chunks is let go of once combined, so
+    that a table is not held twice while it is framed."""
+    joined = pa.concat_tables(chunks, promote_options="default")
+    chunks.clear()
+    schema, columns = joined.schema, joined.columns
+    del joined
+    combined = []
+    while columns:  # one chunk per column: taking rows from many chunks costs a pass over all of them
+        combined.append(columns.pop(0).combine_chunks())
+    table = pa.Table.from_arrays(combined, schema=schema)
+    give_back()  # the chunks' memory, freed as combined
     df = table.to_pandas()
     for name, column in zip(table.column_names, table.columns):
         if pa.types.is_list(column.type):
@@ -79,7 +89,8 @@ def assemble(ann: Annotations, rows_of_files: dict[str, list[pa.Table]] | None =
     files. A pure function of the records: it changes nothing in `ann`. `rows_of_files`,
     where given, are the chunks of rows of case and coding files to frame instead of
     `ann.rows` in every table but cases, which is framed whole (a validation that kept the
-    checks of some files frames only the others' rows)."""
+    checks of some files frames only the others' rows); they are taken out of it as they
+    are framed, so that each is freed once its table is made."""
     cb = ann.codebook
     rows = Rows(cb)
     for index, rel in enumerate(ann.relations):
@@ -110,7 +121,7 @@ def assemble(ann: Annotations, rows_of_files: dict[str, list[pa.Table]] | None =
                 boundaries=unit.boundaries.strip(), match_rationale=match.rationale.strip() if match is not None else None,
             )
 
-    chunks: dict[str, list[pa.Table]] = {name: ann.chunks(name) if rows_of_files is None or name == "cases" else list(rows_of_files.get(name, []))
+    chunks: dict[str, list[pa.Table]] = {name: ann.chunks(name) if rows_of_files is None or name == "cases" else rows_of_files.pop(name, [])
                                          for name in cb.tables}
     empty = Rows(cb)
     columns = table_columns(cb)

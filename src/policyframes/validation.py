@@ -43,12 +43,20 @@ def validate(root: Path, use_cache: bool = True) -> Validated:
     the same)."""
     ann = load_annotations(root, use_cache)
     _, meta = read_validated(root, layout.DATASET_META, DatasetMeta, ann.problems)
-    tables = assemble(ann)
+    tables = _assemble_all(ann)
     problems = ann.problems + check_tables(ann, tables)
     if problems:
         raise ValidationFailed(problems)
     assert meta is not None  # a dataset.yaml that does not validate is among the problems
     return Validated(ann, tables, meta)
+
+
+def _assemble_all(ann: Annotations) -> Tables:
+    """Every table, from rows that `ann` hands over (all but the cases rows), so that
+    assemble frees each table's rows once framed instead of holding them twice."""
+    rows = {name: ann.chunks(name) for name in ann.rows if name != "cases"}
+    ann.rows = {"cases": ann.rows.get("cases", [])}
+    return assemble(ann, rows)
 
 
 @dataclass
@@ -68,7 +76,7 @@ def check(root: Path, use_cache: bool = True) -> Checked:
     ann = load_annotations(root, use_cache)
     _, meta = read_validated(root, layout.DATASET_META, DatasetMeta, ann.problems)
     if not ann.cache_key:
-        tables = assemble(ann)
+        tables = _assemble_all(ann)
         return Checked(sorted(set(ann.problems + check_tables(ann, tables))), ann, meta, len(tables.evidence))
     kept = TableChecks.open(root, ann.cache_key)
     cases = {r.file: r.case_id for r in ann.cases + ann.other_codings}
@@ -76,8 +84,8 @@ def check(root: Path, use_cache: bool = True) -> Checked:
     holding = kept.holding(ann.hashes, cases, {p.file for p in ann.problems}, digest)
     checked = set(ann.hashes) - holding
     framed = {name: rows_of_files(ann.chunks(name, checked), checked) for name in ann.rows if name != "cases"}
+    left_out = ann.row_count("evidence") - sum(c.num_rows for c in framed.get("evidence", []))
     tables = assemble(ann, framed)
     found = check_tables(ann, tables, holding)
     kept.keep(ann.hashes, holding, cases, found, digest)
-    left_out = ann.row_count("evidence") - sum(c.num_rows for c in framed.get("evidence", []))
     return Checked(sorted(set(ann.problems + found + kept.problems(holding))), ann, meta, len(tables.evidence) + left_out)
