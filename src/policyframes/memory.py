@@ -1,8 +1,9 @@
-"""Memory that Python and Arrow have freed, given back to the system.
+"""Freed memory given back to the system.
 
-glibc's allocator keeps freed memory in its heaps for reuse, so a process that frees
-the rows of one stage and allocates those of the next in another allocator (Arrow's)
-holds both; `give_back` asks it to return what is free. Elsewhere it does nothing.
+glibc's allocator keeps the memory Python frees in its heaps for reuse. The rows that
+worker processes send are held in such memory until they are framed into tables, which
+Arrow's own allocator holds: unless the freed memory is given back, a process keeps
+both. `give_back` asks glibc to return what is free; elsewhere it does nothing.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ def _libc() -> Any:
 
 
 def give_back() -> None:
-    """Return the allocator's free memory to the system (glibc only; a few milliseconds)."""
+    """Return the allocator's free memory to the system (glibc only)."""
     trim = getattr(_libc(), "malloc_trim", None)
     if trim is not None:
         trim(0)
