@@ -182,13 +182,13 @@ def test_a_file_changed_while_its_corrupt_section_is_read_again_is_reported(repo
     for entry in entries(repo):
         damage_a_section(entry)
     case = sorted((repo / layout.CASES_DIR).glob("[!_]*.yaml"))[0]
-    real = validation.assemble
+    real = reading._read_chunk
 
-    def editing_first(ann: Any, *args: Any) -> Any:  # the case file changes after it was looked at
+    def editing_first(*args: Any) -> Any:  # the case file changes after it was looked at, before its chunk is read again
         comment(case)
-        return real(ann, *args)
+        return real(*args)
 
-    monkeypatch.setattr(validation, "assemble", editing_first)
+    monkeypatch.setattr(reading, "_read_chunk", editing_first)
     with pytest.raises(ValidationFailed) as failed:
         validate(repo, True)
     rel = case.relative_to(repo).as_posix()

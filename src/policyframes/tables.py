@@ -88,9 +88,9 @@ def assemble(ann: Annotations, rows_of_files: dict[str, list[pa.Table]] | None =
     """The tables: the rows read from case and coding files, then those of the other
     files. A pure function of the records: it changes nothing in `ann`. `rows_of_files`,
     where given, are the chunks of rows of case and coding files to frame instead of
-    `ann.rows` in every table but cases, which is framed whole (a validation that kept the
-    checks of some files frames only the others' rows); they are taken out of it as they
-    are framed, so that each is freed once its table is made."""
+    `ann.rows`, table by table (a validation that kept the checks of some files gives only
+    the others' rows, in every table but cases, which it gives whole); they are taken out
+    of it as they are framed, so that each is freed once its table is made."""
     cb = ann.codebook
     rows = Rows(cb)
     for index, rel in enumerate(ann.relations):
@@ -121,8 +121,7 @@ def assemble(ann: Annotations, rows_of_files: dict[str, list[pa.Table]] | None =
                 boundaries=unit.boundaries.strip(), match_rationale=match.rationale.strip() if match is not None else None,
             )
 
-    chunks: dict[str, list[pa.Table]] = {name: ann.chunks(name) if rows_of_files is None or name == "cases" else rows_of_files.pop(name, [])
-                                         for name in cb.tables}
+    chunks = {name: ann.chunks(name) if rows_of_files is None else rows_of_files.pop(name, []) for name in cb.tables}
     empty = Rows(cb)
     columns = table_columns(cb)
     cases = frame(chunks["cases"] or [empty.rows["cases"].arrow(columns["cases"])])

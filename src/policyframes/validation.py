@@ -52,9 +52,9 @@ def validate(root: Path, use_cache: bool = True) -> Validated:
 
 
 def _assemble_all(ann: Annotations) -> Tables:
-    """Every table, from rows that `ann` hands over (all but the cases rows), so that
-    assemble frees each table's rows once framed instead of holding them twice."""
-    rows = {name: ann.chunks(name) for name in ann.rows if name != "cases"}
+    """Every table, from rows that `ann` hands over (it keeps only the cases rows), so
+    that assemble frees each table's rows once framed instead of holding them twice."""
+    rows = {name: ann.chunks(name) for name in ann.rows}
     ann.rows = {"cases": ann.rows.get("cases", [])}
     return assemble(ann, rows)
 
@@ -80,12 +80,13 @@ def check(root: Path, use_cache: bool = True) -> Checked:
         return Checked(sorted(set(ann.problems + check_tables(ann, tables))), ann, meta, len(tables.evidence))
     kept = TableChecks.open(root, ann.cache_key)
     cases = {r.file: r.case_id for r in ann.cases + ann.other_codings}
-    digest = context(ann.chunks("cases"), ann.codebook.role("parent").name, ann.case_files)
+    every_case = ann.chunks("cases")  # the context of the checks, and framed whole
+    digest = context(every_case, ann.codebook.role("parent").name, ann.case_files)
     holding = kept.holding(ann.hashes, cases, {p.file for p in ann.problems}, digest)
     checked = set(ann.hashes) - holding
     framed = {name: rows_of_files(ann.chunks(name, checked), checked) for name in ann.rows if name != "cases"}
     left_out = ann.row_count("evidence") - sum(c.num_rows for c in framed.get("evidence", []))
-    tables = assemble(ann, framed)
+    tables = assemble(ann, {**framed, "cases": every_case})
     found = check_tables(ann, tables, holding)
     kept.keep(ann.hashes, holding, cases, found, digest)
     return Checked(sorted(set(ann.problems + found + kept.problems(holding))), ann, meta, len(tables.evidence) + left_out)
